@@ -1,0 +1,151 @@
+"""The items stage: decode → analyse → match → store, as pure logic behind small ports.
+
+`ItemsStage.handle(records)` returns what must be written (items, alerts) and what must
+go to the dead-letter topic; the caller stores it in one transaction and only then
+commits offsets. Nothing here touches Kafka or the database.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from consumers.understanding.model import Analysis
+from schemas.messages import Alert, DeadLetter, MessageError, WireItem, decode_wire_item, now_iso
+
+log = logging.getLogger(__name__)
+STAGE = "items"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One consumed Kafka record, whatever client delivered it."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+@dataclass
+class ProcessedItem:
+    item: WireItem
+    record: Record
+    analysis: Analysis
+    alerts: list[Alert] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    processed: list[ProcessedItem] = field(default_factory=list)
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+
+    @property
+    def alerts(self) -> list[Alert]:
+        return [a for p in self.processed for a in p.alerts]
+
+
+Analyse = Callable[[Sequence[tuple[str, str]]], list[Analysis]]
+
+
+def dead_letter(record: Record, reason: str, stage: str = STAGE) -> DeadLetter:
+    b64 = lambda raw: base64.b64encode(raw).decode("ascii") if raw is not None else None  # noqa: E731
+    return DeadLetter(
+        reason=reason,
+        stage=stage,
+        source_topic=record.topic,
+        source_partition=record.partition,
+        source_offset=record.offset,
+        key_b64=b64(record.key),
+        value_b64=b64(record.value) or "",
+        failed_at=now_iso(),
+    )
+
+
+def alert_key(topic: str, item_id: str, target: str | None) -> str:
+    """One alert per topic, item and target: a replay recomputes the same key."""
+    return hashlib.sha256(f"{topic}\x1f{item_id}\x1f{(target or '').lower()}".encode()).hexdigest()
+
+
+def build_alert(item: WireItem, record: Record, match, extractor_version: str) -> Alert:
+    event = getattr(match, "event", None)
+    explanation = dict(match.explanation())
+    explanation.setdefault("topic_version", match.version)
+    explanation.setdefault("extractor_version", extractor_version)
+    return Alert(
+        alert_key=alert_key(match.topic, item.id, match.target),
+        topic=match.topic,
+        topic_title=match.title,
+        topic_version=match.version,
+        item_id=item.id,
+        headline=item.headline or None,
+        url=item.url,
+        target=match.target,
+        target_role=event.target_role if event else None,
+        event=event.event if event else None,
+        action=event.action if event else None,
+        place=(event.place if event and event.place else item.dateline_place),
+        evidence=match.evidence or item.headline,
+        score=match.score,
+        rule=match.rule,
+        explanation=explanation,
+        source_topic=record.topic,
+        source_partition=record.partition,
+        source_offset=record.offset,
+        created_at=now_iso(),
+    )
+
+
+class ItemsStage:
+    """Pure stage logic. `analyse` and `match` are injected (spaCy and the topic engine)."""
+
+    def __init__(self, analyse: Analyse, match: Callable, extractor_version: str) -> None:
+        self._analyse = analyse
+        self._match = match
+        self._extractor_version = extractor_version
+
+    def decode(self, records: Sequence[Record]) -> tuple[list[tuple[Record, WireItem]], list[DeadLetter]]:
+        good, bad = [], []
+        for record in records:
+            try:
+                good.append((record, decode_wire_item(record.value)))
+            except MessageError as exc:
+                bad.append(dead_letter(record, f"invalid WireItem: {exc}"))
+        return good, bad
+
+    def _analyse_isolating(self, decoded):
+        """Analyse as one batch; if that fails, item by item so one poison item can't block the rest."""
+        pairs = [(item.headline, item.body) for _, item in decoded]
+        try:
+            return [(r, i, a, None) for (r, i), a in zip(decoded, self._analyse(pairs))]
+        except Exception:
+            log.warning("batch analysis failed; retrying item by item", exc_info=True)
+        out = []
+        for (record, item), pair in zip(decoded, pairs):
+            try:
+                out.append((record, item, self._analyse([pair])[0], None))
+            except Exception as exc:
+                out.append((record, item, None, f"analysis failed: {type(exc).__name__}: {exc}"))
+        return out
+
+    def handle(self, records: Sequence[Record], match_input: Callable) -> BatchResult:
+        decoded, dead = self.decode(records)
+        result = BatchResult(dead_letters=dead)
+        if not decoded:
+            return result
+        for record, item, analysis, error in self._analyse_isolating(decoded):
+            if error:
+                result.dead_letters.append(dead_letter(record, error))
+                continue
+            try:
+                matches = self._match(match_input(item, analysis))
+            except Exception as exc:
+                log.warning("matching failed for %s", item.id, exc_info=True)
+                result.dead_letters.append(dead_letter(record, f"matching failed: {type(exc).__name__}: {exc}"))
+                continue
+            alerts = [build_alert(item, record, m, self._extractor_version) for m in matches]
+            result.processed.append(ProcessedItem(item, record, analysis, alerts))
+        return result

@@ -1,0 +1,77 @@
+"""The composition root: the one place where settings become clients and stages.
+
+Everything is built lazily, so `wirewatch --help` or a unit test never connects to
+Kafka or PostgreSQL and never loads spaCy.
+"""
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+
+from schemas.topics import TopicNames
+from wirewatch.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+class App:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.names = TopicNames(settings.topic_prefix)
+
+    @cached_property
+    def engine(self):
+        from wirewatch.database import make_engine
+
+        return make_engine(self.settings.database_url, self.settings.db_schema)
+
+    @cached_property
+    def store(self):
+        from wirewatch.store import PostgresStore
+
+        return PostgresStore(self.engine)
+
+    @cached_property
+    def analyzer(self):
+        from consumers.understanding.analyzer import Analyzer
+
+        return Analyzer(watchlist=str(self.settings.watchlist_file))
+
+    @property
+    def extractor_version(self) -> str:
+        from consumers.understanding.analyzer import EXTRACTOR_VERSION
+
+        return EXTRACTOR_VERSION
+
+    @cached_property
+    def topic_watcher(self):
+        from consumers.matching.topics import TopicFileWatcher
+
+        return TopicFileWatcher(self.settings.topics_file)
+
+    def producer_bus(self, **overrides):
+        from wirewatch.bus import ProducerBus, make_producer
+
+        return ProducerBus(make_producer(self.settings, **overrides))
+
+    def items_worker(self, group: str | None = None, **consumer_overrides):
+        """Build the items stage with its consumer, store and dead-letter/alert producer."""
+        from consumers.pipeline import ItemsStage
+        from wirewatch import bus
+        from wirewatch.topic_sync import TopicRuntime
+        from wirewatch.worker import ItemsWorker
+
+        bus.ensure_topics(self.settings, self.names)
+        runtime = TopicRuntime(self.topic_watcher, self.store)
+        runtime.refresh(force=True)
+        stage = ItemsStage(self.analyzer.analyse_many, runtime.match, self.extractor_version)
+        consumer = bus.make_consumer(self.settings, [self.names.items], group, **consumer_overrides)
+        return ItemsWorker(
+            consumer=consumer, stage=stage, store=self.store, producer=self.producer_bus(),
+            topics=self.names, match_input=runtime.match_input,
+            extractor_version=self.extractor_version, on_idle=runtime.refresh,
+        )
+
+
+def bootstrap(settings: Settings | None = None) -> App:
+    return App(settings or get_settings())

@@ -1,0 +1,51 @@
+"""Watched topics at run time: hot reload from YAML, mirrored into the topics table."""
+from __future__ import annotations
+
+import logging
+import time
+
+from consumers.matching.engine import Matcher, MatchInput
+from consumers.matching.topics import TopicFileError
+
+log = logging.getLogger(__name__)
+
+
+class TopicRuntime:
+    """Holds the current Matcher; `refresh()` swaps it when the topics file changes."""
+
+    def __init__(self, watcher, store, check_every: float = 2.0) -> None:
+        self.watcher = watcher
+        self.store = store
+        self.check_every = check_every
+        self.matcher: Matcher | None = None
+        self._last_check = 0.0
+
+    def refresh(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_check < self.check_every:
+            return
+        self._last_check = now
+        try:
+            topics = self.watcher.poll()
+        except TopicFileError as exc:
+            if self.matcher is None:
+                raise  # nothing to fall back on: refuse to start with a broken file
+            log.error("topics file rejected, keeping the %d current topics:\n%s",
+                      len(self.matcher.topics), exc)
+            return
+        if topics is None:
+            return
+        self.store.save_topics([
+            {"name": t.name, "title": t.title, "version": t.version,
+             "fingerprint": t.fingerprint, "definition": t.definition()}
+            for t in topics
+        ])
+        self.matcher = Matcher(list(topics))
+        log.info("watching %d topic(s): %s", len(topics), ", ".join(t.name for t in topics))
+
+    def match(self, doc: MatchInput):
+        return self.matcher.match(doc)
+
+    @staticmethod
+    def match_input(item, analysis) -> MatchInput:
+        return MatchInput(id=item.id, headline=item.headline, body=item.body, analysis=analysis)

@@ -28,6 +28,7 @@ class Record:
     offset: int
     key: bytes | None
     value: bytes | None
+    timestamp_ms: int | None = None  # the producer's CreateTime, for publish→stored latency
 
 
 @dataclass

@@ -113,7 +113,7 @@ def poll_records(consumer: KafkaConsumer, timeout_ms: int, max_records: int | No
     records = []
     for tp, messages in batches.items():
         for m in messages:
-            records.append(Record(m.topic, m.partition, m.offset, m.key, m.value))
+            records.append(Record(m.topic, m.partition, m.offset, m.key, m.value, m.timestamp))
     return records
 
 
@@ -136,3 +136,17 @@ def wait_for_broker(settings: Settings, timeout: float = 30.0) -> None:
             if time.monotonic() > deadline:
                 raise BusUnavailable(f"Kafka at {settings.kafka_bootstrap} did not answer in {timeout:.0f}s")
             time.sleep(1)
+
+
+def lag_by_partition(consumer: KafkaConsumer) -> dict[TopicPartition, int]:
+    """High-water mark minus position for each assigned partition (from fetch metadata, no request)."""
+    lags = {}
+    for tp in consumer.assignment():
+        highwater = consumer.highwater(tp)
+        if highwater is None:
+            continue
+        try:
+            lags[tp] = max(0, highwater - consumer.position(tp))
+        except KafkaError:
+            continue
+    return lags

@@ -27,12 +27,20 @@ Typical session:
 """
 
 
-def _setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"ts": self.formatTime(record), "level": record.levelname, "logger": record.name,
+                 "message": record.getMessage()}
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _setup_logging(level: str, fmt: str = "text") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_JsonFormatter() if fmt == "json"
+                         else logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), handlers=[handler], force=True)
     logging.getLogger("kafka").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
@@ -131,6 +139,11 @@ def cmd_consume(args, app) -> int:
 
 
 def cmd_run(args, app) -> int:
+    import os
+    import tempfile
+
+    # Must be set before prometheus_client is imported, in this process and the children.
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="wirewatch-metrics-"))
     from wirewatch.daemon import run_daemon
 
     return run_daemon(app, _stop_on_signals())
@@ -169,6 +182,18 @@ def cmd_dlq(args, app) -> int:
     for d in letters:
         print(f"{d['failed_at']} {d['source_topic']}[{d['source_partition']}]@{d['source_offset']} "
               f"({d['stage']}): {d['reason']}")
+    return EXIT_OK
+
+
+def cmd_config(args, app) -> int:
+    from wirewatch.settings import masked
+
+    shown = masked(app.settings)
+    if args.json:
+        print(json.dumps(shown, indent=2))
+    else:
+        for key, value in shown.items():
+            print(f"{key} = {json.dumps(value)}")
     return EXIT_OK
 
 
@@ -235,6 +260,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_dlq)
 
+    p = sub.add_parser("config", help="print the effective configuration (secrets masked)",
+                       description="Print the settings wirewatch would use: arguments, then WIREWATCH_* "
+                                   "environment variables, then the TOML file in WIREWATCH_CONFIG_FILE.")
+    p.add_argument("action", choices=["show"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_config)
+
     p = sub.add_parser("check", help="health probe: exit 0 when Kafka and PostgreSQL answer, else 1")
     p.set_defaults(func=cmd_check)
     return parser
@@ -243,8 +275,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = get_settings()
-    _setup_logging(args.log_level or settings.log_level)
+    from pydantic import ValidationError
+
+    from wirewatch.settings import ConfigError, explain
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        print(explain(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    _setup_logging(args.log_level or settings.log_level, settings.log_format)
     from wirewatch.bootstrap import bootstrap
     from wirewatch.bus import BusUnavailable
     from sqlalchemy.exc import OperationalError

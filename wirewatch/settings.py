@@ -4,19 +4,27 @@ Nothing here connects to anything; clients are built lazily in bootstrap.
 """
 from __future__ import annotations
 
+import difflib
+import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict, TomlConfigSettingsSource
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    """Every knob wirewatch reads. Each field maps to WIREWATCH_<NAME>."""
+    """Every knob wirewatch reads. Each field maps to WIREWATCH_<NAME>.
 
-    model_config = SettingsConfigDict(env_prefix="WIREWATCH_", extra="ignore")
+    Precedence: explicit arguments, then environment, then the TOML file named by
+    WIREWATCH_CONFIG_FILE (keys are the field names, e.g. `kafka_bootstrap = "..."`).
+    """
+
+    # extra="forbid": a misspelt key in the TOML file is an error, not silently ignored.
+    model_config = SettingsConfigDict(env_prefix="WIREWATCH_", extra="forbid")
 
     kafka_bootstrap: str = Field(
         "127.0.0.1:9092", description="Kafka bootstrap servers, comma separated."
@@ -51,7 +59,72 @@ class Settings(BaseSettings):
     alert_recipients: str = Field(
         "", description="Comma-separated default recipients of alert emails."
     )
-    log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Log level (DEBUG, INFO, WARNING, ERROR)."
+    )
+    log_format: Literal["text", "json"] = Field("text", description="text, or json for structured logs.")
+    metrics_port: int = Field(
+        0, ge=0, le=65535, description="Port of the /healthz and /metrics HTTP endpoint (0: off)."
+    )
+    consumer_processes: int = Field(
+        0, ge=0, description="Items-stage processes `wirewatch run` starts (0: one per core)."
+    )
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings,
+                                   dotenv_settings, file_secret_settings):
+        sources = [init_settings, env_settings]
+        config_file = os.environ.get("WIREWATCH_CONFIG_FILE")
+        if config_file:
+            if not Path(config_file).is_file():
+                raise ConfigError(f"WIREWATCH_CONFIG_FILE={config_file}: no such file")
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        return tuple(sources)
+
+
+class ConfigError(ValueError):
+    """A configuration problem, worded so the user knows which key to fix and how."""
+
+
+def explain(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        key = ".".join(str(p) for p in error["loc"]) or "<settings>"
+        env = f"WIREWATCH_{key.upper()}"
+        expected = Settings.model_fields.get(key)
+        hint = f" (expected: {expected.description})" if expected and expected.description else ""
+        if error["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(key, Settings.model_fields, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(Settings.model_fields))}"
+            lines.append(f"unknown setting {key!r}: {hint}")
+        else:
+            lines.append(f"bad value for {key} / {env}: {error['msg']}{hint}")
+    return "configuration error:\n  " + "\n  ".join(lines)
+
+
+SECRET_FIELDS = {"smtp_password"}
+
+
+def masked(settings: Settings) -> dict:
+    """The effective configuration with secrets (and URL passwords) masked."""
+    out = {}
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if name in SECRET_FIELDS:
+            value = "***" if value.get_secret_value() else ""
+        elif name == "database_url":
+            value = _mask_url(value)
+        out[name] = str(value) if isinstance(value, Path) else value
+    return out
+
+
+def _mask_url(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    creds, at, host = rest.rpartition("@")
+    if not at or ":" not in creds:
+        return url
+    user = creds.split(":", 1)[0]
+    return f"{scheme}{sep}{user}:***@{host}"
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from consumers.pipeline import ItemsStage, Record, dead_letter
 from schemas.messages import encode
-from wirewatch import bus
+from wirewatch import bus, metrics
 
 log = logging.getLogger(__name__)
 
@@ -115,16 +115,32 @@ class ItemsWorker:
             # by alert_key, so a crash between the DB commit and here loses none.
             payload = [(a.alert_key.encode(), encode(a)) for a in result.alerts]
             self._retry("alert publish", lambda: self._send_all(self.topics.alerts, payload), stop)
+        self._count(records, result, new_keys)
+        if commit:
+            self.commit(records)
+
+    def _count(self, records, result, new_keys) -> None:
         self.stats.consumed += len(records)
         self.stats.stored += len(result.processed)
         self.stats.alerts += len(new_keys)
         self.stats.dead_lettered += len(result.dead_letters)
         self.stats.batches += 1
+        metrics.ITEMS_CONSUMED.inc(len(records))
+        metrics.ITEMS_STORED.inc(len(result.processed))
+        if result.dead_letters:
+            metrics.DEAD_LETTERS.labels(stage="items").inc(len(result.dead_letters))
+        now_ms = time.time() * 1000
+        for p in result.processed:
+            if p.record.timestamp_ms:
+                metrics.PUBLISH_TO_STORED.observe(max(0.0, (now_ms - p.record.timestamp_ms) / 1000))
         for a in result.alerts:
             if a.alert_key in new_keys:
+                metrics.ALERTS_CREATED.labels(topic=a.topic).inc()
                 log.info("ALERT %s: %s — %s", a.topic, a.target or "-", a.evidence[:160])
-        if commit:
-            self.commit(records)
+
+    def report_lag(self) -> None:
+        for tp, lag in bus.lag_by_partition(self.consumer).items():
+            metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=str(tp.partition)).set(lag)
 
     def commit(self, records: list[Record]) -> None:
         try:
@@ -136,7 +152,7 @@ class ItemsWorker:
 
     def run(self, stop: threading.Event, until_idle: float | None = None, poll_ms: int = 500,
             max_records: int | None = None, join_timeout: float = 60.0) -> WorkerStats:
-        last_activity = time.monotonic()
+        last_activity = last_lag_report = time.monotonic()
         while not stop.is_set():
             try:
                 records = bus.poll_records(self.consumer, poll_ms, max_records)
@@ -144,6 +160,9 @@ class ItemsWorker:
                 log.warning("poll failed (%s); retrying", exc)
                 stop.wait(1)
                 continue
+            if time.monotonic() - last_lag_report > 5:
+                self.report_lag()
+                last_lag_report = time.monotonic()
             if records:
                 self.process(records, stop)
                 last_activity = time.monotonic()

@@ -1,0 +1,1 @@
+"""Understanding: wire-text normalisation, entities and event frames (pure logic)."""

@@ -1,0 +1,121 @@
+"""Text analysis entry point: wire item (headline, body) -> Analysis.
+
+spaCy loads lazily on first use (never at import), so consumers that only route
+messages pay nothing. ``analyse_many`` feeds ``nlp.pipe`` for throughput.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from . import entities as entity_mod
+from .events import find_frames
+from .gazetteer import CITY_NAMES, COUNTRY_NAMES, NATIONALITY_NAMES, REGION_NAMES
+from .model import Analysis, Sentence
+from .watchlist import EMPTY, Watchlist, load_watchlist
+from .wire_text import case_map, is_caps_line, normalise_body, normalise_headline, truecase_line
+
+EXTRACTOR_VERSION = "wirewatch-understanding/1.0 en_core_web_sm-3.8.0"
+
+_TITLED = frozenset(n.lower() for n in COUNTRY_NAMES + CITY_NAMES + NATIONALITY_NAMES + REGION_NAMES
+                    if " " not in n)
+
+
+def prepare_text(headline: str, body: str) -> tuple[str, str, int, str | None]:
+    """(original text, text for the parser, headline_end, dateline place).
+
+    Both texts have the same length, so parser offsets index the original.
+    """
+    headline = headline or ""
+    body = body or ""
+    original = headline + "\n\n" + body
+    clean_body, dateline = normalise_body(body)
+    clean_head = normalise_headline(headline)
+    if is_caps_line(clean_head):
+        clean_head = truecase_line(clean_head, case_map(clean_body), _TITLED)
+    clean = clean_head + "\n\n" + clean_body
+    assert len(clean) == len(original)
+    return original, clean, len(headline), dateline.place if dateline else None
+
+
+def sentences_of(doc, original: str) -> tuple[Sentence, ...]:
+    out = []
+    clean = doc.text  # blanked dateline is whitespace here, not in the original
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        while start < end and clean[start].isspace():
+            start += 1
+        while end > start and clean[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append(Sentence(len(out), start, end, original[start:end]))
+    return tuple(out)
+
+
+class Analyzer:
+    """Entity extraction plus arrest-event frames for wire items."""
+
+    def __init__(self, nlp=None, watchlist: Watchlist | str | None = None, model: str | None = None):
+        self._nlp = nlp
+        self._model = model
+        if watchlist is None or isinstance(watchlist, str):
+            self._watchlist_source = watchlist
+            self._watchlist: Watchlist | None = None
+        else:
+            self._watchlist_source = None
+            self._watchlist = watchlist
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            from .pipeline import DEFAULT_MODEL, load_model
+
+            self._nlp = load_model(self._model or DEFAULT_MODEL)
+        if "wirewatch_places" not in self._nlp.pipe_names:
+            from .pipeline import prepare
+
+            prepare(self._nlp)
+        return self._nlp
+
+    @property
+    def watchlist(self) -> Watchlist:
+        if self._watchlist is None:
+            try:
+                self._watchlist = load_watchlist(self._watchlist_source)
+            except Exception:  # a broken watchlist must not stop extraction
+                self._watchlist = EMPTY
+        return self._watchlist
+
+    def analyse(self, headline: str, body: str) -> Analysis:
+        return self.analyse_many([(headline, body)])[0]
+
+    def analyse_many(self, pairs: Iterable[tuple[str, str]], batch_size: int = 32) -> list[Analysis]:
+        prepared = [prepare_text(h, b) for h, b in pairs]
+        docs = self.nlp.pipe((p[1] for p in prepared), batch_size=batch_size)
+        return [self._build(doc, *p) for doc, p in zip(docs, prepared)]
+
+    def _build(self, doc, original: str, clean: str, headline_end: int, dateline: str | None) -> Analysis:
+        wl = self.watchlist
+        mentions, ents = entity_mod.extract(doc, original, wl.people)
+        sentences = sentences_of(doc, original)
+        frames = find_frames(doc, original, sentences, mentions, ents, headline_end, dateline, wl)
+        return Analysis(
+            text=original, headline_end=headline_end, dateline=dateline, sentences=sentences,
+            mentions=mentions, entities=ents, events=frames, extractor_version=EXTRACTOR_VERSION,
+        )
+
+
+def predict_document(analysis: Analysis) -> bool:
+    """Document-level call: the story reports (not merely mentions) the arrest of an
+    opposition figure."""
+    return any(f.event == "arrest" and f.target_role == "opposition" and f.status == "reported"
+               and f.target for f in analysis.events)
+
+
+_SHARED: dict[str, Analyzer] = {}
+
+
+def shared_analyzer() -> Analyzer:
+    """One process-wide Analyzer (the model is loaded once, on first use)."""
+    if "default" not in _SHARED:
+        _SHARED["default"] = Analyzer()
+    return _SHARED["default"]

@@ -1,0 +1,412 @@
+"""Named-entity mentions cleaned up and consolidated at document level.
+
+spaCy's small model labels each mention on its own; wire copy needs a document view:
+one name keeps one type, "CNRP" is the Cambodia National Rescue Party, "Sokha" is
+Kem Sokha. Input: a parsed spaCy Doc whose text is the normalised analysis text.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .gazetteer import AMBIGUOUS, CITY_NAMES, COUNTRY_NAMES, COUNTY_NAMES, NATIONALITY_NAMES, REGION_NAMES
+from .model import Entity, Mention
+from .sports import is_team_sport, team_label
+from .titles import PERSON_NOUNS, TITLE_WORDS
+
+NAME_LABELS = frozenset({
+    "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
+    "LANGUAGE",
+})
+
+_ORG_WORDS = frozenset("""
+party inc inc. corp corp. co co. ltd ltd. plc plc. llc group bank ministry department union
+council committee commission agency association federation front movement league
+organisation organization institute university college company corporation fund court
+parliament assembly congress senate army police force forces service services board authority
+alliance coalition foundation trust society club team airlines airline news times post
+exchange reserve
+""".split())
+_SPEECH_VERBS = frozenset({"say", "tell", "add", "state", "announce", "write", "ask"})
+_ACRONYM_STOP = frozenset({"of", "the", "and", "for", "'s", "&", "de", "du", "des", "la", "le", "on", "in"})
+_LEADING_DROP = frozenset({"the", "a", "an", "january", "february", "march", "april", "june", "july",
+                           "august", "september", "october", "november", "december", "jan", "feb",
+                           "aug", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday",
+                           "thursday", "friday", "saturday", "sunday"})
+# Tokens that never sit inside a name: table separators, brackets, scores.
+_SPLITTERS = frozenset({"(", ")", "-", "--", ":", ";", "/", "|", "[", "]", ",", "+"})
+
+_PLACE_LABEL: dict[str, str] = {}
+for _n in COUNTRY_NAMES + CITY_NAMES:
+    _PLACE_LABEL[_n] = "GPE"
+for _n in REGION_NAMES:
+    _PLACE_LABEL.setdefault(_n, "LOC")
+for _n in COUNTY_NAMES:
+    _PLACE_LABEL.setdefault(_n, "GPE")
+for _n in NATIONALITY_NAMES:
+    _PLACE_LABEL.setdefault(_n, "NORP")
+
+
+def ruler_patterns() -> list[dict]:
+    """Entity-ruler patterns from the gazetteer, minus names that double as people or clubs."""
+    pats = []
+    for name, label in _PLACE_LABEL.items():
+        if name in AMBIGUOUS:
+            continue
+        pats.append({"label": label, "pattern": name})
+    return pats
+
+
+@dataclass
+class _Cand:
+    """A mention while it is being cleaned (mutable working copy)."""
+    tok_start: int
+    tok_end: int
+    start: int
+    end: int
+    label: str
+    clear: bool = False  # context says plainly what it is (title, apposition, speech verb)
+    key: str = ""
+    canonical: str = ""
+    aliases: set = field(default_factory=set)
+
+
+def _norm_key(text: str) -> str:
+    return re.sub(r"[^\w]+", " ", text.lower()).strip()
+
+
+def _trim(doc, start: int, end: int, label: str) -> tuple[int, int, bool]:
+    """Drop leading articles/titles and trailing possessives/punctuation from a span."""
+    titled = False
+    while start < end and doc[start].lower_ in _LEADING_DROP:
+        start += 1
+    if label == "PERSON":
+        while end - start > 1 and (doc[start].lower_ in TITLE_WORDS or doc[start].lower_ + "." in TITLE_WORDS):
+            start += 1
+            titled = True
+        # "Prime Minister Hun Sen" where the model kept only "Minister Hun Sen"
+    while end > start and (doc[end - 1].lower_ in {"'s", "'", "s'"} or doc[end - 1].is_punct
+                           and doc[end - 1].text not in {".", ")"} or doc[end - 1].is_space):
+        end -= 1
+    while end > start and (doc[start].is_punct and doc[start].text != "(" or doc[start].is_space):
+        start += 1
+    # "Interfax news agency" -> "Interfax": trailing common words are not the name
+    while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].is_alpha:
+        end -= 1
+    return start, end, titled
+
+
+def _is_clear_person(doc, start: int, end: int) -> bool:
+    """Context that plainly marks a person: a title right before, an apposition to a
+    person noun, or the subject of a speech verb."""
+    if start > 0 and doc[start - 1].lower_ in TITLE_WORDS and doc[start - 1].lower_ not in _LEADING_DROP:
+        return True
+    head = doc[start:end].root
+    if head.dep_ == "appos" and head.head.lemma_.lower() in PERSON_NOUNS:
+        return True
+    if any(c.dep_ == "appos" and c.lemma_.lower() in PERSON_NOUNS for c in head.children):
+        return True
+    if head.dep_ == "nsubj" and head.head.lemma_ in _SPEECH_VERBS:
+        return True
+    return False
+
+
+_NAME_STOP = frozenset({"The", "A", "An", "In", "On", "At", "Of", "And", "But", "For", "To", "By",
+                        "He", "She", "It", "They", "We", "I", "His", "Her", "On", "Monday", "Tuesday",
+                        "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
+# Titles after which a capitalised run is a person's name ("Spokesman So Eysan").
+_NAME_TITLES = frozenset(PERSON_NOUNS | {"mr", "mrs", "ms", "dr", "spokesman", "spokeswoman",
+                                         "co-leader", "president", "premier", "minister",
+                                         "chairman", "senator", "lawmaker", "dissident", "activist"})
+
+
+def titled_names(doc) -> list[tuple[int, int]]:
+    """Token spans of capitalised runs right after a person title.
+
+    The small model often misses or mis-types names it has not seen ("Spokesman So
+    Eysan" -> ORG "Eysan"); a preceding title is strong evidence of a person.
+    """
+    out = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        t = doc[i]
+        if t.lower_.rstrip(".") in _NAME_TITLES and t.lower_ not in {"man", "woman", "head", "member"}:
+            j = i + 1
+            while j < n and doc[j].lower_ in TITLE_WORDS and doc[j].is_title:
+                j += 1  # "Prime Minister", "Deputy Leader"
+            k = j
+            while k < n and k - j < 4 and doc[k].is_title and doc[k].text not in _NAME_STOP \
+                    and doc[k].lower_ not in _ORG_WORDS and doc[k].text not in _PLACE_LABEL \
+                    and not doc[k].is_sent_start and doc[k].pos_ in {"PROPN", "NOUN", "ADV", "ADJ", "X"}:
+                k += 1
+            if k > j:
+                out.append((j, k))
+                i = k
+                continue
+        i += 1
+    return out
+
+
+def raw_candidates(doc) -> list[_Cand]:
+    """Mentions from doc.ents, trimmed and with gazetteer label fixes."""
+    cands: list[_Cand] = []
+    for ent in doc.ents:
+        if ent.label_ not in NAME_LABELS:
+            continue
+        # a newline never sits inside a name; split there
+        pieces = []
+        s = ent.start
+        for i in range(ent.start, ent.end):
+            t = doc[i]
+            spaced = t.text in _SPLITTERS and (t.whitespace_ or i == 0 or doc[i - 1].whitespace_) \
+                and not (t.text == "-" and not t.whitespace_)
+            if "\n" in t.text or spaced or (t.like_num and t.text.replace(".", "").replace("-", "").isdigit()
+                                             and i > ent.start):
+                if i > s:
+                    pieces.append((s, i))
+                s = i + 1
+        if ent.end > s:
+            pieces.append((s, ent.end))
+        for ps, pe in pieces:
+            label = ent.label_
+            ts, te, titled = _trim(doc, ps, pe, label)
+            if te <= ts:
+                continue
+            span = doc[ts:te]
+            text = span.text
+            if not any(c.isalpha() for c in text):
+                continue
+            if label == "PERSON" and te - ts > 2 and _PLACE_LABEL.get(doc[ts].text) == "NORP":
+                # "American Dennis Mitchell": a nationality, then the person
+                nt = doc[ts]
+                cands.append(_Cand(ts, ts + 1, nt.idx, nt.idx + len(nt), "NORP"))
+                ts += 1
+                span = doc[ts:te]
+                text = span.text
+            fixed = _PLACE_LABEL.get(text)
+            if fixed and text not in AMBIGUOUS and label in {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}:
+                label = fixed
+            if label == "ORG" and len(span) == 1 and span[0].lower_ in _ORG_WORDS:
+                continue  # "Party" alone
+            clear = titled or (label == "PERSON" and _is_clear_person(doc, ts, te))
+            cands.append(_Cand(ts, te, span.start_char, span.end_char, label, clear))
+    for ts, te in titled_names(doc):
+        overlapping = [c for c in cands if c.tok_start < te and ts < c.tok_end]
+        if any(c.label == "PERSON" and c.tok_start <= ts and c.tok_end >= te for c in overlapping):
+            for c in overlapping:
+                c.clear = True
+            continue
+        cands = [c for c in cands if c not in overlapping]
+        span = doc[ts:te]
+        cands.append(_Cand(ts, te, span.start_char, span.end_char, "PERSON", True))
+    cands.sort(key=lambda c: c.start)
+    if is_team_sport(doc.text):
+        for c in cands:
+            c.label = team_label(doc, c.tok_start, c.tok_end, c.label, doc.text[c.start:c.end])
+    return cands
+
+
+def _majority_labels(cands: list[_Cand]) -> dict[str, str]:
+    """One label per surface key: the first clear mention wins, else the majority
+    (ties go to the first mention)."""
+    groups: dict[str, list[_Cand]] = defaultdict(list)
+    for c in cands:
+        groups[c.key].append(c)
+    out = {}
+    for key, group in groups.items():
+        clear = [c for c in group if c.clear]
+        if clear:
+            out[key] = clear[0].label
+            continue
+        words = set(key.split())
+        counts = Counter(c.label for c in group)
+        if words & _ORG_WORDS and "ORG" in counts:
+            out[key] = "ORG"
+            continue
+        best = max(counts.values())
+        out[key] = next(c.label for c in group if counts[c.label] == best)
+    return out
+
+
+def _initials(doc, c: _Cand) -> str:
+    return "".join(t.text[0] for t in doc[c.tok_start:c.tok_end]
+                   if t.lower_ not in _ACRONYM_STOP and t.text[:1].isalpha()).upper()
+
+
+def _is_acronym(text: str) -> bool:
+    t = text.replace(".", "")
+    return 2 <= len(t) <= 8 and t.isupper() and t.isalpha()
+
+
+def propagate(doc, cands: list[_Cand], labels: dict[str, str]) -> list[_Cand]:
+    """Tag unlabelled repeats of names already found in the document (results
+    tables, headlines and short references the model missed)."""
+    covered = [False] * len(doc)
+    for c in cands:
+        for i in range(c.tok_start, c.tok_end):
+            covered[i] = True
+    surfaces: dict[tuple, str] = {}
+    for c in cands:
+        toks = tuple(t.text for t in doc[c.tok_start:c.tok_end])
+        if not toks[0][:1].isupper() or (len(toks) == 1 and len(toks[0]) < 3):
+            continue
+        surfaces[toks] = labels.get(c.key, c.label)
+        if labels.get(c.key, c.label) == "PERSON" and len(toks) >= 2 and len(toks[-1]) >= 3 \
+                and toks[-1][:1].isupper():
+            surfaces.setdefault((toks[-1],), "PERSON")  # later references by surname
+    if not surfaces:
+        return cands
+    maxlen = max(len(k) for k in surfaces)
+    added = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        if covered[i] or not doc[i].text[:1].isupper():
+            i += 1
+            continue
+        hit = None
+        for L in range(min(maxlen, n - i), 0, -1):
+            if any(covered[i:i + L]):
+                continue
+            key = tuple(t.text for t in doc[i:i + L])
+            if key in surfaces:
+                # a longer capitalised run around it means it is part of another name
+                if (i + L < n and doc[i + L].is_title and not doc[i + L].is_sent_start
+                        and doc[i + L].pos_ == "PROPN"):
+                    break
+                hit = (L, surfaces[key])
+                break
+        if hit:
+            L, label = hit
+            span = doc[i:i + L]
+            added.append(_Cand(i, i + L, span.start_char, span.end_char, label))
+            for j in range(i, i + L):
+                covered[j] = True
+            i += L
+        else:
+            i += 1
+    return sorted(cands + added, key=lambda c: c.start)
+
+
+def consolidate(doc, cands: list[_Cand], original_text: str | None = None,
+                known_people: dict[str, str] | None = None) -> tuple[tuple[Mention, ...], tuple[Entity, ...]]:
+    """Give every name one type and one canonical form; link acronyms and surnames.
+
+    ``known_people`` maps a normalised alias to a canonical person name (from the
+    watchlist), which both fixes the type and links aliases.
+    """
+    text = original_text if original_text is not None else doc.text
+    known_people = known_people or {}
+    for c in cands:
+        c.key = _norm_key(doc.text[c.start:c.end])
+        if c.key in known_people:
+            c.label = "PERSON"
+            c.clear = True
+    labels = _majority_labels(cands)
+    cands = propagate(doc, cands, labels)
+    for c in cands:
+        if not c.key:
+            c.key = _norm_key(doc.text[c.start:c.end])
+        c.label = labels.get(c.key, c.label)
+
+    # canonical key per surface key (union-find light: key -> target key)
+    link: dict[str, str] = {}
+    first_surface: dict[str, str] = {}
+    for c in cands:
+        first_surface.setdefault(c.key, doc.text[c.start:c.end])
+
+    # 1. acronyms: "Cambodia National Rescue Party (CNRP)" or matching initials
+    multi_orgs = [c for c in cands if c.label in {"ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"}
+                  and c.tok_end - c.tok_start >= 2]
+    for c in cands:
+        surf = doc.text[c.start:c.end]
+        if not _is_acronym(surf) or c.key in link:
+            continue
+        target = None
+        # explicit parenthesis right after an expansion
+        if c.tok_start >= 2 and doc[c.tok_start - 1].text == "(":
+            for m in multi_orgs:
+                if m.tok_end == c.tok_start - 1:
+                    target = m
+        if target is None:
+            compact = surf.replace(".", "")
+            for m in multi_orgs:
+                if _initials(doc, m) == compact:
+                    target = m
+                    break
+        if target is not None and target.key != c.key:
+            link[c.key] = target.key
+            labels[c.key] = labels.get(target.key, target.label)
+
+    # 2. people: watchlist aliases, surnames and spelling variants of full names
+    persons = {c.key for c in cands if labels.get(c.key) == "PERSON" and len(c.key.split()) >= 2}
+    for c in cands:
+        if c.key in known_people:
+            canon_key = _norm_key(known_people[c.key])
+            if canon_key != c.key and canon_key in {x.key for x in cands}:
+                link.setdefault(c.key, canon_key)
+    for c in cands:
+        if c.key in link or c.key in persons:
+            continue
+        words = c.key.split()
+        if len(words) == 1 and labels.get(c.key) in {"PERSON", "ORG", "NORP", "GPE", None} \
+                and not _is_acronym(doc.text[c.start:c.end]):
+            hits = [p for p in persons if p.split()[-1] == words[0] or
+                    (p.split()[0] == words[0] and labels.get(c.key) == "PERSON")]
+            # Khmer/Chinese names are family-name first, but wire copy repeats
+            # the last part as well ("Sokha"), so last token wins, first token
+            # only when the model itself said PERSON.
+            last_hits = [p for p in hits if p.split()[-1] == words[0]]
+            hits = last_hits or hits
+            if len(set(hits)) == 1 and (labels.get(c.key) == "PERSON" or
+                                         labels.get(c.key) != "GPE"):
+                link[c.key] = hits[0]
+                labels[c.key] = "PERSON"
+    plist = sorted(persons)
+    for a in plist:
+        for b in plist:
+            if a >= b or a in link or b in link:
+                continue
+            wa, wb = a.split(), b.split()
+            if len(wa) == len(wb) == 2 and wa[-1] == wb[-1] and wa[0] != wb[0] and \
+                    (wa[0].startswith(wb[0]) or wb[0].startswith(wa[0])):
+                # "So Eysan" / "Sok Eysan": one person, two transliterations
+                first = min((x for x in cands if x.key in (a, b)), key=lambda x: x.start)
+                other = b if first.key == a else a
+                link[other] = first.key
+
+    def root(k: str) -> str:
+        seen = set()
+        while k in link and k not in seen:
+            seen.add(k)
+            k = link[k]
+        return k
+
+    groups: dict[str, list[_Cand]] = defaultdict(list)
+    for c in cands:
+        groups[root(c.key)].append(c)
+
+    entities = []
+    mentions = []
+    for rk, group in groups.items():
+        label = labels.get(rk) or group[0].label
+        surfaces = [doc.text[c.start:c.end] for c in group]
+        own = [doc.text[c.start:c.end] for c in group if c.key == rk]
+        canonical = max(own, key=lambda s: (len(s.split()), own.count(s))) if own else surfaces[0]
+        if rk in {_norm_key(v) for v in known_people.values()}:
+            canonical = next(v for v in known_people.values() if _norm_key(v) == rk)
+        ms = tuple(Mention(c.start, c.end, text[c.start:c.end], label, canonical)
+                   for c in sorted(group, key=lambda c: c.start))
+        aliases = tuple(sorted({s for s in surfaces if s != canonical}))
+        entities.append(Entity(canonical, label, ms, ms[0].start, aliases))
+        mentions.extend(ms)
+    entities.sort(key=lambda e: e.first_position)
+    mentions.sort(key=lambda m: m.start)
+    return tuple(mentions), tuple(entities)
+
+
+def extract(doc, original_text: str | None = None, known_people: dict[str, str] | None = None):
+    """Mentions and entities of a parsed doc."""
+    return consolidate(doc, raw_candidates(doc), original_text, known_people)

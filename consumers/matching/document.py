@@ -1,0 +1,273 @@
+"""The per-item text view the matcher evaluates against: tokens, sections, lead.
+
+Tokens are runs of word characters, lower-cased one token at a time (lower-casing a
+whole string can change its length, e.g. "İ", and would shift offsets). A possessive
+"'s" is dropped ("Sokha's" -> "sokha") by blanking it before tokenising, which keeps
+offsets intact. Queries are tokenised by the same function, so both sides agree.
+
+Token positions are list indices; headline tokens come first, then body tokens.
+Character offsets are computed lazily (only a match needs them): into
+``Analysis.text`` when an analysis is given, else into the section's own string.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from itertools import islice
+
+from consumers.understanding.model import Analysis
+
+WORD_RE = re.compile(r"\w+")
+# A possessive "'s" (after a word char, before a non-word char) is blanked with two
+# spaces, which keeps offsets. Searching for the quote first is much cheaper than a
+# look-behind at every position.
+_POSSESSIVE_RE = re.compile(r"['’]s\b")
+# Fallback sentence splitter when no analysis is given: end punctuation, optional
+# closing quote/bracket, whitespace, then something that starts a sentence.
+_SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+HEADLINE, BODY, LEAD = "headline", "body", "lead"
+
+
+def _strip_possessives(text: str) -> str:
+    if "s" not in text or ("'" not in text and "’" not in text):
+        return text
+    parts, last = [], 0
+    for m in _POSSESSIVE_RE.finditer(text):
+        s = m.start()
+        if s > 0 and (text[s - 1].isalnum() or text[s - 1] == "_"):
+            parts.append(text[last:s])
+            parts.append("  ")
+            last = m.end()
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased tokens of ``text`` (the shared rule for queries, names and documents)."""
+    return _tokens(_strip_possessives(text))
+
+
+def _tokens(text: str) -> list[str]:
+    """Tokens of text whose possessives are already blanked."""
+    if text.isascii():  # lower() of ASCII keeps length and token boundaries: one call
+        return WORD_RE.findall(text.lower())
+    return list(map(str.lower, WORD_RE.findall(text)))
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each token of ``text``, aligned with ``tokenize(text)``."""
+    return [m.span() for m in WORD_RE.finditer(_strip_possessives(text))]
+
+
+def normalise_name(name: str) -> str:
+    """Names (entities, countries) compare as their space-joined tokens: "U.S." == "u s"."""
+    return " ".join(tokenize(name))
+
+
+def iter_sentences(text: str):
+    """Rough (start, end) sentence spans, lazily; used only when there is no analysis."""
+    start = 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        yield start, m.start() + 1
+        start = m.end()
+    if start < len(text) and text[start:].strip():
+        yield start, len(text.rstrip())
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    return list(iter_sentences(text))
+
+
+# Distinct words looked up by scanning before a full position index is built.
+_SCAN_LOOKUPS = 24
+
+
+_match_span = re.Match.span
+
+
+class Document:
+    """One item prepared for matching. Everything beyond the token list is lazy."""
+
+    __slots__ = (
+        "id", "headline", "body", "analysis", "_sections", "tokens", "n_headline",
+        "_index", "_index_full", "_prefix_cache", "_spans", "_span_iter", "_lead_cache",
+        "_sentences", "_sentence_iter", "_vocab", "_sorted", "_body_stripped",
+    )
+
+    def __init__(self, id: str, headline: str, body: str, analysis: Analysis | None = None):
+        self.id = id
+        self.analysis = analysis
+        if analysis is not None:
+            text = analysis.text
+            h_end = analysis.headline_end
+            b_start = h_end + 2 if text[h_end:h_end + 2] == "\n\n" else h_end
+            self.headline, self.body = text[:h_end], text[b_start:]
+            # (section text, base offset of that section in the offset space)
+            self._sections = ((self.headline, 0), (self.body, b_start))
+        else:
+            self.headline, self.body = headline or "", body or ""
+            self._sections = ((self.headline, 0), (self.body, 0))
+        self._body_stripped = _strip_possessives(self.body)
+        head = tokenize(self.headline)
+        self.n_headline = len(head)
+        self.tokens = head + _tokens(self._body_stripped)
+        self._index = None
+        self._index_full = False
+        self._sentence_iter = None
+        self._span_iter = None
+        self._prefix_cache = {}
+        self._spans = None
+        self._lead_cache = {}
+        self._sentences = None
+        self._vocab = set(self.tokens)  # presearch and every lookup need it
+        self._sorted = None
+
+    # --- sections -------------------------------------------------------------------
+    @property
+    def offsets_in(self) -> str:
+        """What hit offsets index: "analysis.text" or the hit's own field text."""
+        return "analysis.text" if self.analysis is not None else "field"
+
+    def body_base(self) -> int:
+        return self._sections[1][1]
+
+    def section_of(self, i: int) -> str:
+        return HEADLINE if i < self.n_headline else BODY
+
+    def _sentences_until(self, need_count: int = 0, need_offset: int = -1) -> list[tuple[int, int]]:
+        """Body sentence spans (offset space), produced lazily until there are
+        ``need_count`` of them and one ends after ``need_offset`` (or the body ends)."""
+        if self._sentences is None:
+            if self.analysis is not None:
+                base = self.body_base()
+                self._sentences = [
+                    (s.start, s.end) for s in sorted(self.analysis.sentences, key=lambda s: s.start)
+                    if s.start >= base
+                ]
+                self._sentence_iter = None
+            else:
+                self._sentences = []
+                self._sentence_iter = iter_sentences(self.body)
+        sents, it = self._sentences, self._sentence_iter
+        if it is not None:
+            while len(sents) < need_count or (need_offset >= 0 and (not sents or sents[-1][1] <= need_offset)):
+                nxt = next(it, None)
+                if nxt is None:
+                    self._sentence_iter = None
+                    break
+                sents.append(nxt)
+        return sents
+
+    def body_sentences(self) -> list[tuple[int, int]]:
+        return self._sentences_until(need_count=1 << 30)
+
+    def lead_char_end(self, n: int) -> int:
+        """End offset of the body's first ``n`` sentences (offset space)."""
+        sents = self._sentences_until(need_count=n)
+        if not sents:
+            return self.body_base() + len(self.body)
+        return sents[min(n, len(sents)) - 1][1]
+
+    def lead_end(self, n: int) -> int:
+        """Token position just past the lead: body tokens starting before its end."""
+        end = self._lead_cache.get(n)
+        if end is None:
+            cut = self.lead_char_end(n) - self.body_base()
+            end = self.n_headline + len(WORD_RE.findall(self._stripped_body(), 0, max(cut, 0)))
+            self._lead_cache[n] = end
+        return end
+
+    def _stripped_body(self) -> str:
+        return self._body_stripped
+
+    # --- positions ------------------------------------------------------------------
+    def vocab(self) -> set[str]:
+        return self._vocab
+
+    def positions(self, word: str) -> list[int]:
+        """Token positions of ``word``. The first few words are found with list.index
+        (C speed, no setup); after that a full index is cheaper."""
+        index = self._index
+        if index is None:
+            index = self._index = {}
+        elif self._index_full:
+            return index.get(word, ())
+        found = index.get(word)
+        if found is not None:
+            return found
+        if word not in self._vocab:
+            return ()
+        if len(index) >= _SCAN_LOOKUPS:
+            return self._build_index().get(word, ())
+        toks, found, i = self.tokens, [], -1
+        try:
+            while True:
+                i = toks.index(word, i + 1)
+                found.append(i)
+        except ValueError:
+            pass
+        index[word] = found
+        return found
+
+    def _build_index(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for i, tok in enumerate(self.tokens):
+            if tok in index:
+                index[tok].append(i)
+            else:
+                index[tok] = [i]
+        self._index, self._index_full = index, True
+        return index
+
+    def prefix_positions(self, prefix: str) -> list[int]:
+        found = self._prefix_cache.get(prefix)
+        if found is None:
+            if self._sorted is None:
+                self._sorted = sorted(self.vocab())
+            vocab = self._sorted
+            found = []
+            # tokens starting with the prefix are a contiguous run of the sorted vocabulary
+            for k in range(bisect_left(vocab, prefix), len(vocab)):
+                if not vocab[k].startswith(prefix):
+                    break
+                found.extend(self.positions(vocab[k]))
+            found.sort()
+            self._prefix_cache[prefix] = found
+        return found
+
+    # --- offsets --------------------------------------------------------------------
+    def span(self, i: int) -> tuple[int, int]:
+        """Character span of token ``i`` in the offset space. Spans are produced lazily
+        and in C (islice over finditer), only as far as requested."""
+        spans = self._spans
+        if spans is None:
+            (head, hbase), (_, bbase) = self._sections
+            spans = self._spans = [(s + hbase, e + hbase) for s, e in token_spans(head)]
+            self._span_iter = map(_match_span, WORD_RE.finditer(self._stripped_body()))
+        if len(spans) <= i:
+            more = list(islice(self._span_iter, i + 1 - len(spans) + 32))
+            bbase = self._sections[1][1]
+            spans.extend([(s + bbase, e + bbase) for s, e in more] if bbase else more)
+        return spans[i]
+
+    def char_span(self, first: int, last: int) -> tuple[int, int]:
+        return self.span(first)[0], self.span(last)[1]
+
+    def text_of(self, section: str, start: int, end: int) -> str:
+        """Surface text for an offset range of a section."""
+        if self.analysis is not None:
+            return self.analysis.text[start:end]
+        return (self.headline if section == HEADLINE else self.body)[start:end]
+
+    def sentence_around(self, section: str, start: int) -> tuple[int, int]:
+        """Span of the sentence holding offset ``start`` (the whole headline for headline)."""
+        if section == HEADLINE:
+            return 0, len(self.headline)
+        for s, e in self._sentences_until(need_offset=start):
+            if s <= start < e:
+                return s, e
+        base = self.body_base()
+        return base, base + len(self.body)

@@ -1,0 +1,245 @@
+"""Presearch (after Lucene Monitor): skip topics that cannot match a document.
+
+From each topic we extract *clauses*: sets of terms such that every match contains at
+least one term of every clause (a conjunctive approximation of the topic):
+
+* word / phrase: one clause per word;      prefix ``arrest*``: a clause {arrest*}
+* AND, NEAR: the children's clauses together
+* OR: distributed over the branches' clauses, (a AND b) OR c -> (a OR c) AND (b OR c),
+  while the product stays small (<= 16 clauses); beyond that, one clause: the union of
+  each branch's most selective clause. If a branch has no clause, neither does the OR.
+* NOT and ``exclude``: nothing (they only remove matches); field scopes are ignored
+* entities / event conditions: pseudo-terms ``entity:<name>``, ``type:<LABEL>``,
+  ``country:<name>``, ``event:<family>``
+
+A topic with no clause is evaluated for every document. For the others, the most
+selective clause is the *anchor*, indexed term -> topics; a document's terms select the
+anchored topics, and each is kept only if its other clauses also meet the document's
+terms (one subset test against the clause ids the document satisfies, both built
+in C). Whole words are found by set intersection with the document vocabulary;
+prefixes by one pyahocorasick pass over the space-joined vocabulary. The cost per
+document therefore follows the number of anchored and candidate topics, not the
+total number of topics.
+
+Selectivity: with ``doc_freq`` (word -> fraction of past items containing it, see
+``document_frequencies``) a term costs its document frequency (a prefix: the sum over
+known words with that prefix; unknown words count as rare). Without it, a heuristic:
+longer words are rarer, news stop words are common. Analysis pseudo-terms are rare.
+
+Presearch must never drop a topic that would match: ``Matcher(presearch=False)`` is the
+oracle, and the tests check both give identical matches.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from itertools import chain
+
+import ahocorasick
+
+from consumers.matching.conditions import COUNTRY_LABELS, dateline_ngrams, entity_names
+from consumers.matching.document import Document, tokenize
+from consumers.matching.query import And, Leaf, Near, Not, Or
+from consumers.matching.topics import Topic
+
+# Words so frequent in wire copy that they make poor anchors.
+_COMMON = frozenset("""
+a an and are as at be been but by for from had has have he her his i in is it its not
+of on or our said says say she that the their them they this to was we were which who
+will with would after also about more over new one two year years told reuters
+government president minister state people last first percent could up out other
+""".split())
+_MAX_DISTRIBUTED = 16
+_PSEUDO_COST = {"event": 0.1, "entity": 0.05, "type": 0.5, "country": 0.2}
+
+
+def _word_key(word: str, prefix: bool) -> str:
+    return f"p:{word}" if prefix else f"w:{word}"
+
+
+def document_frequencies(texts, min_count: int = 2) -> dict[str, float]:
+    """word -> fraction of ``texts`` containing it (words seen fewer than ``min_count``
+    times are left out: unknown words are treated as rare anyway)."""
+    counts: dict[str, int] = {}
+    n = 0
+    for text in texts:
+        n += 1
+        for w in set(tokenize(text)):
+            counts[w] = counts.get(w, 0) + 1
+    return {w: c / n for w, c in counts.items() if c >= min_count} if n else {}
+
+
+class TermCost:
+    """Relative document frequency of a term key (lower = more selective)."""
+
+    def __init__(self, doc_freq: dict[str, float] | None = None):
+        self.doc_freq = doc_freq
+        self._sorted = sorted(doc_freq) if doc_freq else []
+        self._floor = (min(doc_freq.values()) / 2) if doc_freq else 0.0
+        self._cache: dict[str, float] = {}
+
+    def __call__(self, key: str) -> float:
+        cost = self._cache.get(key)
+        if cost is None:
+            cost = self._cache[key] = self._cost(key)
+        return cost
+
+    def _cost(self, key: str) -> float:
+        kind, _, value = key.partition(":")
+        if kind == "x":
+            return _PSEUDO_COST.get(value.partition(":")[0], 0.5)
+        if self.doc_freq is not None:
+            if kind == "w":
+                return self.doc_freq.get(value, self._floor)
+            total = self._floor
+            for k in range(bisect_left(self._sorted, value), len(self._sorted)):
+                word = self._sorted[k]
+                if not word.startswith(value):
+                    break
+                total += self.doc_freq[word]
+            return min(total, 1.0)
+        if kind == "w" and value in _COMMON:
+            return 1.0
+        base = 1.0 / max(len(value), 1)
+        return base * 2 if kind == "p" else base
+
+
+_default_cost = TermCost()
+
+
+def clause_cost(clause: frozenset[str], cost=_default_cost) -> float:
+    return sum(cost(k) for k in clause)
+
+
+def _best(clauses: list[frozenset[str]], cost=_default_cost) -> frozenset[str]:
+    return min(clauses, key=lambda c: (clause_cost(c, cost), sorted(c)))
+
+
+def query_clauses(node, cost=_default_cost) -> list[frozenset[str]]:
+    """Clauses every match of the query satisfies ([] = no usable constraint)."""
+    if isinstance(node, Leaf):
+        return [frozenset({_word_key(w, p)}) for w, p in node.words]
+    if isinstance(node, Not):
+        return []
+    if isinstance(node, Near):
+        return query_clauses(node.left, cost) + query_clauses(node.right, cost)
+    if isinstance(node, And):
+        out = []
+        for c in node.children:
+            out.extend(query_clauses(c, cost))
+        return out
+    if isinstance(node, Or):
+        branches = []
+        for c in node.children:
+            cl = query_clauses(c, cost)
+            if not cl:
+                return []
+            branches.append(list(dict.fromkeys(cl)))
+        size = 1
+        for b in branches:
+            size *= len(b)
+        if size > _MAX_DISTRIBUTED:
+            return [frozenset().union(*(_best(b, cost) for b in branches))]
+        out = [frozenset()]
+        for b in branches:
+            out = [acc | c for acc in out for c in b]
+        return list(dict.fromkeys(out))
+    raise TypeError(f"not a query node: {node!r}")
+
+
+def topic_clauses(topic: Topic, cost=_default_cost) -> list[frozenset[str]]:
+    out = query_clauses(topic.query_ast, cost) if topic.query_ast is not None else []
+    ent = topic.entities
+    if ent is not None:
+        if ent.any:
+            out.append(frozenset(f"x:entity:{n}" for n in ent.names))
+        if ent.types:
+            out.append(frozenset(f"x:type:{t}" for t in ent.types))
+        if ent.countries:
+            out.append(frozenset(f"x:country:{c}" for c in ent.country_names))
+    if topic.event is not None:
+        out.append(frozenset({f"x:event:{topic.event.type}"}))
+    return list(dict.fromkeys(out))  # dedupe, keep order
+
+
+def analysis_terms(doc: Document) -> set[str]:
+    """Pseudo-term keys a document's analysis provides (a superset of what conditions test)."""
+    a = doc.analysis
+    if a is None:
+        return set()
+    keys = {f"x:event:{f.event}" for f in a.events}
+    for e in a.entities:
+        keys.add(f"x:type:{e.label}")
+        names = entity_names(e)
+        keys.update(f"x:entity:{n}" for n in names)
+        if e.label in COUNTRY_LABELS:
+            keys.update(f"x:country:{n}" for n in names)
+    keys.update(f"x:country:{n}" for n in dateline_ngrams(a.dateline))
+    return keys
+
+
+class Presearcher:
+    def __init__(self, topics: list[Topic], doc_freq: dict[str, float] | None = None):
+        cost = TermCost(doc_freq) if doc_freq else _default_cost
+        self.n_topics = len(topics)
+        ids: dict[str, int] = {}  # term key -> term id
+        clause_ids: dict[frozenset[int], int] = {}  # non-anchor clause -> clause id
+        self.always: list[int] = []
+        self.anchor_postings: dict[int, list[int]] = {}  # term id -> topics anchored on it
+        self.clause_postings: dict[int, list[int]] = {}  # term id -> non-anchor clauses with it
+        self.checks: list[frozenset[int]] = [frozenset()] * len(topics)  # clause ids to satisfy
+        self.clauses: list[list[frozenset[str]]] = []
+        for t_idx, topic in enumerate(topics):
+            clauses = topic_clauses(topic, cost)
+            self.clauses.append(clauses)
+            if not clauses:
+                self.always.append(t_idx)
+                continue
+            anchor = _best(clauses, cost)
+            checks = set()
+            for clause in clauses:
+                term_ids = frozenset(ids.setdefault(k, len(ids)) for k in clause)
+                if clause is anchor:
+                    for tid in term_ids:
+                        self.anchor_postings.setdefault(tid, []).append(t_idx)
+                    continue
+                cid = clause_ids.get(term_ids)
+                if cid is None:
+                    cid = clause_ids[term_ids] = len(clause_ids)
+                    for tid in term_ids:
+                        self.clause_postings.setdefault(tid, []).append(cid)
+                checks.add(cid)
+            self.checks[t_idx] = frozenset(checks)
+        self.words = {k[2:]: i for k, i in ids.items() if k.startswith("w:")}
+        self.word_set = frozenset(self.words)
+        self.pseudo = {k: i for k, i in ids.items() if k.startswith("x:")}
+        self.prefixes: ahocorasick.Automaton | None = None
+        prefix_keys = {k[2:]: i for k, i in ids.items() if k.startswith("p:")}
+        if prefix_keys:
+            self.prefixes = ahocorasick.Automaton()
+            for p, i in prefix_keys.items():
+                self.prefixes.add_word(" " + p, i)  # leading space anchors at a token start
+            self.prefixes.make_automaton()
+
+    def doc_terms(self, doc: Document) -> set[int]:
+        """Ids of the indexed terms the document contains."""
+        vocab = doc.vocab()
+        words = self.words
+        found = set(map(words.__getitem__, vocab & self.word_set))
+        if self.prefixes is not None:
+            found.update(i for _, i in self.prefixes.iter(" " + " ".join(vocab)))
+        if self.pseudo and doc.analysis is not None:
+            pseudo = self.pseudo
+            found.update(pseudo[k] for k in analysis_terms(doc) if k in pseudo)
+        return found
+
+    def candidates(self, doc: Document) -> list[int]:
+        """Indices of topics that may match ``doc``, ascending."""
+        found = self.doc_terms(doc)
+        # Both unions run in C (chain/map/filter); only the anchored topics are looped over.
+        anchored = set(chain.from_iterable(filter(None, map(self.anchor_postings.get, found))))
+        satisfied = set(chain.from_iterable(filter(None, map(self.clause_postings.get, found))))
+        checks = self.checks
+        out = [t for t in anchored if checks[t] <= satisfied]
+        out.extend(self.always)
+        out.sort()
+        return out

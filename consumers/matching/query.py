@@ -1,0 +1,463 @@
+"""Boolean text queries: parse once, evaluate against a ``Document``.
+
+Syntax (operators are UPPER-CASE; lower-case "and"/"or"/"not" are ordinary words)::
+
+    coup                      a word (case-insensitive, whole token)
+    arrest*                   a word prefix (at least 3 characters before the *)
+    "military coup"           a phrase (consecutive tokens; words may end in *)
+    a AND b    a b            both (juxtaposition is an implicit AND)
+    a OR b                    either
+    NOT a      a NOT b        negation (a AND NOT b)
+    a NEAR/5 b                a and b within 5 tokens of each other, either order;
+                              operands are words, phrases or (x OR y) groups of them
+    ( ... )                   grouping
+    headline:x  lead:x  body:x    field scope for a word, phrase or group;
+                              lead = first N body sentences (per topic), body = body
+                              only; unscoped terms search headline and body.
+
+Precedence, loosest first: OR, AND, NOT, NEAR. A query word that tokenises into
+several tokens ("U.S.", "pro-democracy") is a phrase. Phrases and NEAR never span the
+headline/body boundary.
+
+``QueryError`` carries the 0-based character position of the problem.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from consumers.matching.document import BODY, HEADLINE, LEAD, Document, tokenize
+
+FIELDS = (HEADLINE, LEAD, BODY)
+MIN_PREFIX = 3
+MAX_NEAR = 100
+
+
+class QueryError(ValueError):
+    def __init__(self, position: int, reason: str, query: str = ""):
+        self.position, self.reason, self.query = position, reason, query
+        super().__init__(f"at position {position}: {reason}")
+
+
+# --- AST ------------------------------------------------------------------------------
+class TermHit(NamedTuple):
+    """One matched occurrence: token positions first..last of a query term.
+    (A NamedTuple: created by the thousand, and cheaper than a dataclass.)"""
+
+    term: str  # the query term as written, e.g. 'arrest*' or '"military coup"'
+    first: int
+    last: int
+    scope: str | None
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A word or phrase. ``words`` are (text, is_prefix) pairs."""
+
+    words: tuple[tuple[str, bool], ...]
+    scope: str | None = None
+    label: str = field(default="", compare=False)  # the term as shown in explanations
+
+    def __post_init__(self):
+        text = " ".join(w + ("*" if p else "") for w, p in self.words)
+        object.__setattr__(self, "label", f'"{text}"' if len(self.words) > 1 else text)
+
+    def __str__(self) -> str:
+        return (f"{self.scope}:" if self.scope else "") + self.label
+
+    # Evaluation is a method per node type: cheaper than an isinstance chain, and the
+    # brute-force oracle runs it for every (topic, document) pair.
+    def ev(self, ctx):
+        return _leaf_spans(self, ctx) or None
+
+    def occurrences(self, ctx):
+        return [(h.first, h.last, (h,)) for h in _leaf_spans(self, ctx)]
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple
+
+    def ev(self, ctx):
+        hits = []
+        for c in self.children:
+            r = c.ev(ctx)
+            if r is None:
+                return None
+            hits.extend(r)
+        return hits
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple
+
+    def ev(self, ctx):
+        # every branch is evaluated so the explanation lists all matched terms
+        hits, matched = [], False
+        for c in self.children:
+            r = c.ev(ctx)
+            if r is not None:
+                matched = True
+                hits.extend(r)
+        return hits if matched else None
+
+    def occurrences(self, ctx):
+        out = []
+        for c in self.children:
+            out.extend(c.occurrences(ctx))
+        return out
+
+
+@dataclass(frozen=True)
+class Not:
+    child: object
+
+    def ev(self, ctx):
+        return [] if self.child.ev(ctx) is None else None
+
+
+@dataclass(frozen=True)
+class Near:
+    left: object
+    right: object
+    distance: int
+
+    def ev(self, ctx):
+        occ = self.occurrences(ctx)
+        if not occ:
+            return None
+        seen, hits = set(), []
+        for _, _, hs in occ:
+            for h in hs:
+                if h not in seen:
+                    seen.add(h)
+                    hits.append(h)
+        return hits
+
+    def occurrences(self, ctx):
+        """Every pair of occurrences whose gap is within the distance (same section)."""
+        left = self.left.occurrences(ctx)
+        if not left:
+            return []
+        right = self.right.occurrences(ctx)
+        nh = ctx.doc.n_headline
+        out = []
+        for lf, ll, lh in left:
+            for rf, rl, rh in right:
+                gap = rf - ll if rf > ll else lf - rl
+                if gap <= self.distance and (lf < nh) == (rf < nh):
+                    out.append((min(lf, rf), max(ll, rl), lh + rh))
+        return out
+
+
+def render(node) -> str:
+    """Canonical text of a parsed query (used in rule strings and fingerprints)."""
+    if isinstance(node, Leaf):
+        return str(node)
+    if isinstance(node, Not):
+        return f"NOT {_group(node.child)}"
+    if isinstance(node, Near):
+        return f"{_group(node.left)} NEAR/{node.distance} {_group(node.right)}"
+    op = " AND " if isinstance(node, And) else " OR "
+    return op.join(_group(c) for c in node.children)
+
+
+def _group(node) -> str:
+    return render(node) if isinstance(node, (Leaf, Not)) else f"({render(node)})"
+
+
+# --- lexer ----------------------------------------------------------------------------
+_TOKEN_RE = re.compile(
+    r"""\s*(?:
+        (?P<lparen>\()|(?P<rparen>\))
+      | (?P<phrase>["“”](?P<ptext>[^"“”]*)(?P<pclose>["“”])?)
+      | (?P<field>[A-Za-z]+):
+      | (?P<word>[^\s()"“”]+)
+    )""",
+    re.VERBOSE,
+)
+_NEAR_RE = re.compile(r"NEAR(?:/(\d+))?$")
+
+
+@dataclass
+class _Tok:
+    kind: str  # lparen rparen phrase field word and or not near end
+    text: str
+    pos: int
+    value: object = None
+
+
+def _lex(query: str) -> list[_Tok]:
+    toks, pos = [], 0
+    while True:
+        m = _TOKEN_RE.match(query, pos)
+        if not m or m.end() == pos:
+            rest = query[pos:]
+            if rest.strip():  # pragma: no cover - the word pattern accepts anything else
+                raise QueryError(pos + len(rest) - len(rest.lstrip()), "unexpected character")
+            break
+        kind = m.lastgroup if m.lastgroup not in ("ptext", "pclose") else "phrase"
+        start = m.start(kind)
+        text = m.group(kind)
+        pos = m.end()
+        if kind == "phrase":
+            if m.group("pclose") is None:
+                raise QueryError(start, "unterminated phrase (missing closing quote)")
+            toks.append(_Tok("phrase", text, start, m.group("ptext")))
+        elif kind == "field":
+            name = text.lower()
+            if name not in FIELDS:
+                raise QueryError(start, f"unknown field {text!r} (use headline:, lead: or body:)")
+            if pos >= len(query) or query[pos].isspace():
+                raise QueryError(start, f"{text}: must be followed directly by a word, phrase or (")
+            toks.append(_Tok("field", text, start, name))
+        elif kind == "word":
+            if text in ("AND", "OR", "NOT"):
+                toks.append(_Tok(text.lower(), text, start))
+            elif text.startswith("NEAR"):
+                nm = _NEAR_RE.match(text)
+                if not nm or nm.group(1) is None:
+                    raise QueryError(start, "NEAR needs a distance, e.g. NEAR/5")
+                n = int(nm.group(1))
+                if not 1 <= n <= MAX_NEAR:
+                    raise QueryError(start, f"NEAR distance must be 1..{MAX_NEAR}")
+                toks.append(_Tok("near", text, start, n))
+            else:
+                toks.append(_Tok("word", text, start))
+        else:
+            toks.append(_Tok(kind, text, start))
+    toks.append(_Tok("end", "", len(query)))
+    return toks
+
+
+def _words(text: str, pos: int) -> tuple[tuple[str, bool], ...]:
+    """Tokenise a query word or phrase into (token, is_prefix) pairs."""
+    words = []
+    for chunk in text.split():
+        star = chunk.endswith("*")
+        core = chunk[:-1] if star else chunk
+        if "*" in core:
+            raise QueryError(pos, f"{chunk!r}: a wildcard may only end a word")
+        toks = tokenize(core)
+        if not toks:
+            raise QueryError(pos, f"{chunk!r} has no searchable characters")
+        if star and len(toks[-1]) < MIN_PREFIX:
+            raise QueryError(pos, f"{chunk!r}: a wildcard needs at least {MIN_PREFIX} letters before *")
+        words.extend((t, False) for t in toks[:-1])
+        words.append((toks[-1], star))
+    if not words:
+        raise QueryError(pos, "empty phrase")
+    return tuple(words)
+
+
+# --- parser ---------------------------------------------------------------------------
+class _Parser:
+    def __init__(self, query: str):
+        self.query = query
+        self.toks = _lex(query)
+        self.i = 0
+
+    @property
+    def tok(self) -> _Tok:
+        return self.toks[self.i]
+
+    def take(self) -> _Tok:
+        t = self.toks[self.i]
+        self.i += 1
+        return t
+
+    def parse(self):
+        if self.tok.kind == "end":
+            raise QueryError(0, "empty query")
+        node = self.or_expr()
+        if self.tok.kind == "rparen":
+            raise QueryError(self.tok.pos, "unbalanced ')'")
+        if self.tok.kind != "end":  # pragma: no cover - and_expr consumes all term starts
+            raise QueryError(self.tok.pos, f"unexpected {self.tok.text!r}")
+        if _only_negative(node):
+            raise QueryError(0, "a query needs at least one positive term (NOT alone matches everything)")
+        return node
+
+    def or_expr(self):
+        children = [self.and_expr()]
+        while self.tok.kind == "or":
+            self.take()
+            children.append(self.and_expr())
+        return children[0] if len(children) == 1 else Or(tuple(children))
+
+    _STARTS = ("word", "phrase", "lparen", "field", "not")
+
+    def and_expr(self):
+        children = [self.unary()]
+        while self.tok.kind == "and" or self.tok.kind in self._STARTS:
+            if self.tok.kind == "and":
+                self.take()
+            children.append(self.unary())
+        return children[0] if len(children) == 1 else And(tuple(children))
+
+    def unary(self):
+        if self.tok.kind == "not":
+            self.take()
+            return Not(self.unary())
+        return self.near()
+
+    def near(self):
+        start = self.tok.pos
+        node = self.primary(None)
+        while self.tok.kind == "near":
+            op = self.take()
+            right_pos = self.tok.pos
+            right = self.primary(None)
+            for side, p in ((node, start), (right, right_pos)):
+                if not _positional(side):
+                    raise QueryError(p, "NEAR operands must be words, phrases or (x OR y) groups of them")
+            node = Near(node, right, op.value)
+        return node
+
+    def primary(self, scope):
+        t = self.tok
+        if t.kind == "field":
+            self.take()
+            if self.tok.kind not in ("word", "phrase", "lparen"):
+                raise QueryError(self.tok.pos, f"expected a word, phrase or ( after {t.text}:")
+            return self.primary(t.value)
+        if t.kind == "lparen":
+            self.take()
+            if self.tok.kind == "rparen":
+                raise QueryError(self.tok.pos, "empty parentheses")
+            node = self.or_expr()
+            if self.tok.kind != "rparen":
+                raise QueryError(self.tok.pos, "expected ')'" if self.tok.kind == "end"
+                                 else f"unexpected {self.tok.text!r}, expected ')'")
+            self.take()
+            return _scoped(node, scope) if scope else node
+        if t.kind == "word":
+            self.take()
+            return Leaf(_words(t.text, t.pos), scope)
+        if t.kind == "phrase":
+            self.take()
+            return Leaf(_words(t.value, t.pos), scope)
+        if t.kind == "end":
+            raise QueryError(t.pos, "unexpected end of query, expected a term")
+        raise QueryError(t.pos, f"unexpected {t.text!r}, expected a term")
+
+
+def _scoped(node, scope):
+    """Push a field scope down to the leaves; an inner scope wins over an outer one."""
+    if isinstance(node, Leaf):
+        return node if node.scope else Leaf(node.words, scope)
+    if isinstance(node, Not):
+        return Not(_scoped(node.child, scope))
+    if isinstance(node, Near):
+        return Near(_scoped(node.left, scope), _scoped(node.right, scope), node.distance)
+    return type(node)(tuple(_scoped(c, scope) for c in node.children))
+
+
+def _positional(node) -> bool:
+    if isinstance(node, (Leaf, Near)):
+        return True
+    return isinstance(node, Or) and all(_positional(c) for c in node.children)
+
+
+def _only_negative(node) -> bool:
+    if isinstance(node, Not):
+        return True
+    if isinstance(node, And):
+        return all(_only_negative(c) for c in node.children)
+    if isinstance(node, Or):
+        return any(_only_negative(c) for c in node.children)
+    return False
+
+
+def parse_query(query: str):
+    """Parse ``query`` into an AST; raises ``QueryError`` with a position."""
+    try:
+        return _Parser(query).parse()
+    except QueryError as e:
+        e.query = query
+        raise
+
+
+# --- evaluation -----------------------------------------------------------------------
+class QueryContext:
+    """Evaluation state for one (document, topic): the lead size varies per topic."""
+
+    __slots__ = ("doc", "lead_sentences", "_lead_end")
+
+    def __init__(self, doc: Document, lead_sentences: int = 2):
+        self.doc = doc
+        self.lead_sentences = lead_sentences
+        self._lead_end = None
+
+    def lead_end(self) -> int:
+        if self._lead_end is None:
+            self._lead_end = self.doc.lead_end(self.lead_sentences)
+        return self._lead_end
+
+
+def _in_scope(ctx: QueryContext, scope: str | None, first: int, last: int) -> bool:
+    nh = ctx.doc.n_headline
+    if (first < nh) != (last < nh):  # spans never cross the headline/body boundary
+        return False
+    if scope is None:
+        return True
+    if scope == HEADLINE:
+        return last < nh
+    if scope == BODY:
+        return first >= nh
+    return first >= nh and last < ctx.lead_end()
+
+
+def _leaf_spans(node: Leaf, ctx: QueryContext) -> list[TermHit]:
+    doc = ctx.doc
+    (w0, p0), rest = node.words[0], node.words[1:]
+    firsts = doc.prefix_positions(w0) if p0 else doc.positions(w0)
+    if not firsts:
+        return []
+    label, scope = node.label, node.scope
+    if not rest:
+        if scope is None:  # the common case: a bare word
+            return [TermHit(label, i, i, None) for i in firsts]
+        return [TermHit(label, i, i, scope) for i in firsts if _in_scope(ctx, scope, i, i)]
+    toks = doc.tokens
+    n = len(toks)
+    out = []
+    for i in firsts:
+        last = i + len(rest)
+        if last >= n:
+            continue
+        ok = True
+        for k, (w, p) in enumerate(rest, 1):
+            t = toks[i + k]
+            if not (t.startswith(w) if p else t == w):
+                ok = False
+                break
+        if ok and _in_scope(ctx, scope, i, last):
+            out.append(TermHit(label, i, last, scope))
+    return out
+
+
+def spans(node, ctx: QueryContext) -> list[tuple[int, int, tuple[TermHit, ...]]]:
+    """Occurrences of a positional node (word, phrase, OR of them, NEAR): (first, last, hits)."""
+    return node.occurrences(ctx)
+
+
+def evaluate(node, ctx: QueryContext) -> list[TermHit] | None:
+    """None if the query does not match; else the positive hits that made it match."""
+    return node.ev(ctx)
+
+
+def leaves(node):
+    """Every Leaf of a query (for presearch and tests)."""
+    if isinstance(node, Leaf):
+        yield node
+    elif isinstance(node, Not):
+        yield from leaves(node.child)
+    elif isinstance(node, Near):
+        yield from leaves(node.left)
+        yield from leaves(node.right)
+    else:
+        for c in node.children:
+            yield from leaves(c)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import time
 
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka import ConsumerRebalanceListener, KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 from kafka.structs import OffsetAndMetadata, TopicPartition
@@ -104,8 +104,23 @@ def make_consumer(settings: Settings, topics: list[str], group: str | None = Non
     )
     config.update(overrides)
     consumer = KafkaConsumer(**config)
-    consumer.subscribe(topics)
+    consumer.subscribe(topics, listener=_LogRebalance())
     return consumer
+
+
+class _LogRebalance(ConsumerRebalanceListener):
+    """Log partition moves, so an operator can see the group share and take over work."""
+
+    def on_partitions_revoked(self, revoked):
+        if revoked:
+            log.info("partitions revoked: %s", _fmt(revoked))
+
+    def on_partitions_assigned(self, assigned):
+        log.info("partitions assigned: %s", _fmt(assigned))
+
+
+def _fmt(tps) -> str:
+    return ", ".join(f"{tp.topic}[{tp.partition}]" for tp in sorted(tps)) or "none"
 
 
 def poll_records(consumer: KafkaConsumer, timeout_ms: int, max_records: int | None = None) -> list[Record]:

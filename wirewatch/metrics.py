@@ -33,6 +33,8 @@ PUBLISH_TO_STORED = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300),
 )
 
+DEAD_LETTERS.labels(stage="items")  # export 0 before the first dead letter, not nothing
+
 
 def registry() -> CollectorRegistry:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

@@ -52,6 +52,8 @@ class ItemsWorker:
 
     @staticmethod
     def _transient(exc: BaseException) -> bool:
+        if isinstance(exc, CommitFailedError):
+            return False
         if isinstance(exc, (OperationalError, InterfaceError, KafkaError, bus.BusUnavailable)):
             return True
         return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
@@ -117,7 +119,7 @@ class ItemsWorker:
             self._retry("alert publish", lambda: self._send_all(self.topics.alerts, payload), stop)
         self._count(records, result, new_keys)
         if commit:
-            self.commit(records)
+            self.commit(records, stop)
 
     def _count(self, records, result, new_keys) -> None:
         self.stats.consumed += len(records)
@@ -142,17 +144,21 @@ class ItemsWorker:
         for tp, lag in bus.lag_by_partition(self.consumer).items():
             metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=str(tp.partition)).set(lag)
 
-    def commit(self, records: list[Record]) -> None:
+    def commit(self, records: list[Record], stop: threading.Event | None = None) -> None:
+        offsets = bus.next_offsets(records)
         try:
-            self.consumer.commit(bus.next_offsets(records))
+            # A broker restart makes commits fail for a while: keep trying, the DB work is done.
+            self._retry("offset commit", lambda: self.consumer.commit(offsets), stop or threading.Event())
         except CommitFailedError:
             # The group rebalanced while we worked; the records will be redelivered and
             # the idempotent sinks absorb the repeat.
             log.warning("offset commit failed after a rebalance; batch will be redelivered")
+        except KafkaError as exc:
+            log.warning("offset commit abandoned at shutdown (%s); batch will be redelivered", exc)
 
     def run(self, stop: threading.Event, until_idle: float | None = None, poll_ms: int = 500,
             max_records: int | None = None, join_timeout: float = 60.0) -> WorkerStats:
-        last_activity = last_lag_report = time.monotonic()
+        last_activity, last_lag_report = time.monotonic(), 0.0
         while not stop.is_set():
             try:
                 records = bus.poll_records(self.consumer, poll_ms, max_records)
@@ -160,7 +166,7 @@ class ItemsWorker:
                 log.warning("poll failed (%s); retrying", exc)
                 stop.wait(1)
                 continue
-            if time.monotonic() - last_lag_report > 5:
+            if time.monotonic() - last_lag_report > 5 and self.consumer.assignment():
                 self.report_lag()
                 last_lag_report = time.monotonic()
             if records:

@@ -72,11 +72,25 @@ def alert_key(topic: str, item_id: str, target: str | None) -> str:
 
 
 def build_alert(item: WireItem, record: Record, match, extractor_version: str) -> Alert:
+    """One Alert v1 message per (topic, item, target). `alert_key` keys the message (and the
+    story's row in alert_items); `explanation.event_identity.event_key` names the event-level
+    alert it belongs to (consumers/alerting/identity.py)."""
+    from consumers.alerting.identity import identify
+
     event = getattr(match, "event", None)
     explanation = dict(match.explanation())
     explanation.setdefault("topic_version", match.version)
     explanation.setdefault("extractor_version", extractor_version)
+    identity = identify(
+        match.topic, match.target, event.event if event else None,
+        frame_place=event.place if event else None, dateline=item.dateline_place,
+        evidence=match.evidence, headline=item.headline,
+        published_at=item.published_at, received_at=item.received_at,
+    )
+    explanation.setdefault("event_identity", identity.to_dict())
+    optional = {"event_key": identity.event_key} if "event_key" in Alert.__dataclass_fields__ else {}
     return Alert(
+        **optional,
         alert_key=alert_key(match.topic, item.id, match.target),
         topic=match.topic,
         topic_title=match.title,

@@ -109,6 +109,7 @@ class Alert:
     source_topic: str | None = None
     source_partition: int | None = None
     source_offset: int | None = None
+    event_key: str | None = None
     schema: str = field(default=ALERT_V1)
 
     def to_dict(self) -> dict:

@@ -26,10 +26,23 @@ class App:
         return make_engine(self.settings.database_url, self.settings.db_schema)
 
     @cached_property
+    def delivery_rules(self):
+        from wirewatch.notifier import delivery_rules_source
+
+        return delivery_rules_source(self.settings)
+
+    @cached_property
     def store(self):
         from wirewatch.store import PostgresStore
 
-        return PostgresStore(self.engine)
+        store = PostgresStore(self.engine)
+        store.set_delivery_rules(self.delivery_rules)
+        return store
+
+    def notifier(self, mailer=None):
+        from wirewatch.notifier import build_notifier
+
+        return build_notifier(self, mailer=mailer, rules=self.delivery_rules)
 
     @cached_property
     def analyzer(self):
@@ -43,12 +56,6 @@ class App:
 
         return EXTRACTOR_VERSION
 
-    @cached_property
-    def topic_watcher(self):
-        from consumers.matching.topics import TopicFileWatcher
-
-        return TopicFileWatcher(self.settings.topics_file)
-
     def producer_bus(self, **overrides):
         from wirewatch.bus import ProducerBus, make_producer
 
@@ -56,13 +63,16 @@ class App:
 
     def items_worker(self, group: str | None = None, **consumer_overrides):
         """Build the items stage with its consumer, store and dead-letter/alert producer."""
+        from consumers.matching.topics import TopicFileWatcher
         from consumers.pipeline import ItemsStage
         from wirewatch import bus
         from wirewatch.topic_sync import TopicRuntime
         from wirewatch.worker import ItemsWorker
 
+        self.delivery_rules.current()  # refuse to start on a broken delivery file
         bus.ensure_topics(self.settings, self.names)
-        runtime = TopicRuntime(self.topic_watcher, self.store)
+        # A watcher per worker: a shared one would report "unchanged" to the second worker.
+        runtime = TopicRuntime(TopicFileWatcher(self.settings.topics_file), self.store)
         runtime.refresh(force=True)
         stage = ItemsStage(self.analyzer.analyse_many, runtime.match, self.extractor_version)
         consumer = bus.make_consumer(self.settings, [self.names.items], group, **consumer_overrides)

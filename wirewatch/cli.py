@@ -150,7 +150,12 @@ def cmd_run(args, app) -> int:
 
 
 def cmd_alerts(args, app) -> int:
+    from wirewatch import alerting_cli
     from wirewatch.queries import latest_alerts
+
+    handled = alerting_cli.handle_alert_action(args, app)
+    if handled is not None:
+        return handled
 
     rows = latest_alerts(app.engine, topic=args.topic, limit=args.limit)
     if args.json:
@@ -209,6 +214,8 @@ def cmd_check(args, app) -> int:
 # --- parser -----------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
+    from wirewatch import alerting_cli, understanding_cli
+
     parser = argparse.ArgumentParser(
         prog="wirewatch",
         description="Streaming news-wire monitor: producers publish wire items to Kafka; consumers "
@@ -252,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--topic", help="only this watched topic (name)")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    alerting_cli.add_alert_actions(p)
     p.set_defaults(func=cmd_alerts)
 
     p = sub.add_parser("dlq", help="inspect the dead-letter topic")
@@ -266,6 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["show"])
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_config)
+
+    understanding_cli.register(sub)
+    alerting_cli.register(sub)
 
     p = sub.add_parser("check", help="health probe: exit 0 when Kafka and PostgreSQL answer, else 1")
     p.set_defaults(func=cmd_check)

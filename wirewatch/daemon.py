@@ -111,12 +111,16 @@ def run_daemon(app, stop: threading.Event) -> int:
     server = metrics.serve(settings.metrics_port, supervisor.healthy) if settings.metrics_port else None
     log.info("wirewatch running: %d consumer process(es) on %s, group %s; SIGTERM or Ctrl-C to stop",
              processes, app.names.items, settings.consumer_group)
+    notifier = app.notifier()
+    notify_thread = threading.Thread(target=notifier.run, args=(stop,), name="notifier", daemon=True)
     try:
         for index in range(processes):
             supervisor.start_child(index)
+        notify_thread.start()
         supervisor.watch(stop)
         log.info("draining: waiting up to %ds for in-flight batches", DRAIN_SECONDS)
         supervisor.drain()
+        notify_thread.join(timeout=30)
     except SystemExit:
         supervisor.abort()
         raise

@@ -59,6 +59,17 @@ class Settings(BaseSettings):
     alert_recipients: str = Field(
         "", description="Comma-separated default recipients of alert emails."
     )
+    delivery_file: Path = Field(
+        PROJECT_ROOT / "config" / "delivery.yaml", description="Email delivery rules (YAML)."
+    )
+    notify_max_attempts: int = Field(5, ge=1, description="SMTP tries before a delivery is marked failed.")
+    notify_backoff_seconds: float = Field(
+        30.0, gt=0, description="First retry delay; doubles per try (max 1h)."
+    )
+    notify_sending_timeout_seconds: float = Field(
+        300.0, gt=0, description="A delivery still 'sending' after this is marked uncertain, never resent."
+    )
+    notify_poll_seconds: float = Field(10.0, gt=0, description="Notifier loop interval.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Log level (DEBUG, INFO, WARNING, ERROR)."
     )

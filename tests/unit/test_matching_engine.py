@@ -276,7 +276,7 @@ def test_explanation_lists_hits_and_caps_them():
 
 
 def test_shipped_topics_on_the_flagship_story():
-    topics = load_topics(ROOT / "config" / "topics.yaml")
+    topics = load_topics(ROOT / "config" / "topics.yaml") + load_topics(ROOT / "config" / "topics.examples.yaml")
     doc = flagship_doc([{"trigger": "arrests", "target": "Kem Sokha"},
                         {"trigger": "arrested opposition", "target": "Kem Sokha"}])
     names = [m.topic for m in Matcher(topics).match(doc)]

@@ -196,7 +196,8 @@ def test_watcher_reports_a_broken_file_once_and_keeps_current(tmp_path):
 
 
 def test_shipped_topics_file_loads():
-    topics = load_topics(ROOT / "config" / "topics.yaml")
+    assert [t.name for t in load_topics(ROOT / "config" / "topics.yaml")] == ["arrests-of-opposition-leaders"]
+    topics = load_topics(ROOT / "config" / "topics.yaml") + load_topics(ROOT / "config" / "topics.examples.yaml")
     by_name = {t.name: t for t in topics}
     flagship = by_name["arrests-of-opposition-leaders"]
     assert flagship.title == "Arrests of opposition leaders" and flagship.version == 1

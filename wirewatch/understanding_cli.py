@@ -1,0 +1,197 @@
+"""CLI commands for extraction, offline matching, evaluation and backtests (Issue: Understanding).
+
+None of them needs Kafka; only `backtest` reads the database, and it sends nothing.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from wirewatch.settings import PROJECT_ROOT
+
+EVAL_DATA = PROJECT_ROOT.parent / "shared" / "eval-data"
+LABELS = PROJECT_ROOT / "tests" / "labels"
+FLAGSHIP = "arrests-of-opposition-leaders"
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def cmd_extract(args, app) -> int:
+    from consumers.understanding.extract_cli import extract_jsonl
+
+    n = extract_jsonl(sys.stdin, sys.stdout, app.analyzer)
+    _err(f"extracted entities for {n} line(s)")
+    return 0
+
+
+def cmd_match(args, app) -> int:
+    from consumers.matching.engine import Matcher
+    from consumers.matching.offline import match_jsonl
+    from consumers.matching.topics import TopicFileError, load_topics
+
+    try:
+        matcher = Matcher(load_topics(args.topics or app.settings.topics_file))
+    except TopicFileError as exc:
+        _err(str(exc))
+        return 2
+    analyse = None if args.no_nlp else app.analyzer.analyse
+    stats = match_jsonl(sys.stdin, sys.stdout, matcher, analyse)
+    _err(f"{stats['items']} item(s), {stats['matched_items']} matched, {stats['matches']} match(es), "
+         f"{stats['errors']} error(s)")
+    return 0
+
+
+def cmd_eval_ner(args, app) -> int:
+    from consumers.understanding.ner_eval import format_report, run_ner_eval
+
+    path = Path(args.conll or EVAL_DATA / "conll2003" / "eng.testb")
+    if not path.exists():
+        _err(f"no CoNLL file at {path}: pass --conll FILE")
+        return 2
+    result = run_ner_eval(str(path), args.limit, progress=_err)
+    print(format_report(result))
+    ours = result["wirewatch"]["micro_PER_ORG_LOC"]["f1"]
+    bare = result["bare"]["micro_PER_ORG_LOC"]["f1"]
+    print(f"\nF1 on PER+ORG+LOC: wirewatch {ours:.3f}, bare en_core_web_sm {bare:.3f} (same run, same text)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2))
+    return 0
+
+
+def _doc_eval(app, articles: Path, labels: Path, topics_file: Path, topic: str) -> dict:
+    """Document level: does the topic fire on the story? (the analyzer + the real matcher)"""
+    from consumers.matching.engine import Matcher, MatchInput
+    from consumers.matching.topics import load_topics
+    from consumers.understanding.topic_eval import _load_articles, _prf, _read_tsv
+
+    matcher = Matcher([t for t in load_topics(topics_file) if t.name == topic])
+    rows = _read_tsv(labels)
+    arts = _load_articles(articles, {r[0] for r in rows})
+    pairs = [(arts[r[0]].get("title") or "", arts[r[0]]["body"]) for r in rows]
+    analyses = app.analyzer.analyse_many(pairs)
+    tp = fp = fn = 0
+    misses, false_alarms = [], []
+    for row, (headline, body), analysis in zip(rows, pairs, analyses):
+        aid, gold = row[0], row[1].strip() == "1"
+        matches = matcher.match(MatchInput(aid, headline, body, analysis))
+        if gold and matches:
+            tp += 1
+        elif gold:
+            fn += 1
+            misses.append({"article_id": aid, "note": row[2] if len(row) > 2 else ""})
+        elif matches:
+            fp += 1
+            false_alarms.append({"article_id": aid, "note": row[2] if len(row) > 2 else "",
+                                 "why": [m.why() for m in matches]})
+    res = _prf(tp, fp, fn)
+    res.update({"n": len(rows), "misses": misses, "false_alarms": false_alarms})
+    return res
+
+
+def cmd_eval_topics(args, app) -> int:
+    from consumers.understanding.topic_eval import run_sentence_eval
+
+    articles = Path(args.articles or EVAL_DATA / "reuters" / "articles.jsonl")
+    topics_file = Path(args.topics or app.settings.topics_file)
+    started = time.monotonic()
+    _err(f"sentence level: {LABELS / 'topic_sentences.tsv'}")
+    s = run_sentence_eval(str(articles), str(LABELS / "topic_sentences.tsv"), app.analyzer)
+    _err(f"document level: {LABELS / 'topic_docs.tsv'} through topic {args.topic}")
+    d = _doc_eval(app, articles, LABELS / "topic_docs.tsv", topics_file, args.topic)
+    print(f"documents: n={d['n']} precision={d['precision']:.3f} recall={d['recall']:.3f} "
+          f"(tp={d['tp']} fp={d['fp']} fn={d['fn']})")
+    for m in d["misses"]:
+        print(f"  MISS  {m['article_id']}  {m['note']}")
+    for m in d["false_alarms"]:
+        print(f"  FALSE {m['article_id']}  {m['note']}  {' | '.join(m['why'])[:200]}")
+    print(f"sentences: n={s['n']} precision={s['precision']:.3f} recall={s['recall']:.3f} "
+          f"(tp={s['tp']} fp={s['fp']} fn={s['fn']})")
+    for m in s["misses"]:
+        print(f"  MISS  {m['article_id']}@{m['body_char_start']}  {m['note']}")
+    for m in s["false_alarms"]:
+        print(f"  FALSE {m['article_id']}@{m['body_char_start']}  {m['note']}")
+    _err(f"evaluated in {time.monotonic() - started:.0f}s")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"documents": d, "sentences": s}, indent=2, default=str))
+    return 0
+
+
+def cmd_backtest(args, app) -> int:
+    from sqlalchemy import or_, select
+
+    from consumers.matching.engine import Matcher, MatchInput
+    from consumers.matching.topics import TopicFileError, load_topics
+    from schemas.tables import Alert, Item
+
+    try:
+        topics = [t for t in load_topics(args.topics or app.settings.topics_file) if t.name == args.topic]
+    except TopicFileError as exc:
+        _err(str(exc))
+        return 2
+    if not topics:
+        _err(f"no topic named {args.topic!r} in {args.topics or app.settings.topics_file}")
+        return 2
+    matcher = Matcher(topics)
+    stmt = select(Item.id, Item.headline, Item.body, Item.received_at).order_by(Item.received_at)
+    if args.since:
+        stmt = stmt.where(or_(Item.published_at >= args.since, Item.received_at >= args.since))
+    with app.engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+        alerted = {r.item_id for r in conn.execute(select(Alert.item_id).where(Alert.topic_name == args.topic))}
+    _err(f"backtesting {args.topic} (v{topics[0].version}) over {len(rows)} stored item(s); nothing is sent")
+    fired = 0
+    for start in range(0, len(rows), 64):
+        chunk = rows[start:start + 64]
+        analyses = app.analyzer.analyse_many([(r.headline, r.body or "") for r in chunk])
+        for row, analysis in zip(chunk, analyses):
+            for m in matcher.match(MatchInput(row.id, row.headline, row.body or "", analysis)):
+                fired += 1
+                state = "already alerted" if row.id in alerted else "NEW"
+                print(f"{state:15} {row.id} {m.target or '-'}: {m.evidence[:150]}")
+        _err(f"  {min(start + 64, len(rows))}/{len(rows)} items")
+    print(f"{fired} match(es) would fire over {len(rows)} item(s)")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("extract", help="entities for JSON Lines {id,text} on stdin",
+                       description="Read JSON Lines {\"id\",\"text\"} on stdin; write "
+                                   "{\"id\",\"entities\":[{start,end,label,text,canonical}]} per line.")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("match", help="match JSON Lines {id,headline,body} against topics, offline",
+                       description="Offline matching: no Kafka, no database. One JSON line out per item, "
+                                   "with every match and its explanation.")
+    p.add_argument("--topics", help="topics YAML (default: WIREWATCH_TOPICS_FILE)")
+    p.add_argument("--no-nlp", action="store_true", help="text queries only: skip spaCy (event and entity "
+                                                         "conditions then never match)")
+    p.set_defaults(func=cmd_match)
+
+    p = sub.add_parser("eval", help="evaluate entity extraction or topic matching",
+                       description="eval ner: CoNLL-2003 span+type F1, wirewatch vs bare en_core_web_sm. "
+                                   "eval topics: precision/recall on the labelled Reuters set, "
+                                   "listing every miss and false alarm.")
+    ev = p.add_subparsers(dest="what", metavar="ner|topics", required=True)
+    q = ev.add_parser("ner", help="NER F1 on a CoNLL-2003 file")
+    q.add_argument("--conll", help="CoNLL file (default ../shared/eval-data/conll2003/eng.testb)")
+    q.add_argument("--limit", type=int, help="only the first N articles (quick check)")
+    q.add_argument("--json", metavar="FILE", help="also write the full result as JSON")
+    q.set_defaults(func=cmd_eval_ner)
+    q = ev.add_parser("topics", help="document- and sentence-level precision/recall")
+    q.add_argument("--topic", default=FLAGSHIP)
+    q.add_argument("--topics", help="topics YAML (default: WIREWATCH_TOPICS_FILE)")
+    q.add_argument("--articles", help="articles JSONL (default ../shared/eval-data/reuters/articles.jsonl)")
+    q.add_argument("--json", metavar="FILE", help="also write the full result as JSON")
+    q.set_defaults(func=cmd_eval_topics)
+
+    p = sub.add_parser("backtest", help="run a new or edited topic over stored items; sends nothing",
+                       description="Report what TOPIC would have fired on the items already stored. "
+                                   "Nothing is written and no email is sent.")
+    p.add_argument("--topic", required=True)
+    p.add_argument("--topics", help="topics YAML holding the (edited) topic")
+    p.add_argument("--since", help="only items published or received since this date (YYYY-MM-DD)")
+    p.set_defaults(func=cmd_backtest)

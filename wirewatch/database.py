@@ -33,7 +33,7 @@ def make_engine(url: str, schema: str = "public", **kwargs) -> Engine:
     return engine
 
 
-def upgrade(engine: Engine, schema: str = "public", revision: str = "head") -> None:
+def upgrade(engine: Engine, schema: str = "public", revision: str = "heads") -> None:
     """Create the schema if needed and run the migrations up to `revision`."""
     from alembic import command
     from alembic.config import Config
@@ -50,11 +50,13 @@ def upgrade(engine: Engine, schema: str = "public", revision: str = "head") -> N
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The applied revision(s); independent migration branches each have a head."""
     with engine.connect() as conn:
         try:
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            heads = conn.execute(text("SELECT version_num FROM alembic_version ORDER BY 1")).scalars().all()
         except Exception:
             return None
+    return ", ".join(heads) or None
 
 
 def drop_schema(engine: Engine, schema: str) -> None:

@@ -114,13 +114,22 @@ def build_alert(item: WireItem, record: Record, match, extractor_version: str) -
     )
 
 
+class SystemicFailure(RuntimeError):
+    """Analysis fails for every item: a broken deployment, not poison input. Stop, don't dead-letter."""
+
+
 class ItemsStage:
     """Pure stage logic. `analyse` and `match` are injected (spaCy and the topic engine)."""
+
+    # This many failures in a row with no success in between means the analyzer itself is
+    # broken; dead-lettering the whole stream would hide that, so the stage stops instead.
+    MAX_CONSECUTIVE_FAILURES = 20
 
     def __init__(self, analyse: Analyse, match: Callable, extractor_version: str) -> None:
         self._analyse = analyse
         self._match = match
         self._extractor_version = extractor_version
+        self._failures_in_a_row = 0
 
     def decode(self, records: Sequence[Record]) -> tuple[list[tuple[Record, WireItem]], list[DeadLetter]]:
         good, bad = [], []
@@ -135,14 +144,22 @@ class ItemsStage:
         """Analyse as one batch; if that fails, item by item so one poison item can't block the rest."""
         pairs = [(item.headline, item.body) for _, item in decoded]
         try:
-            return [(r, i, a, None) for (r, i), a in zip(decoded, self._analyse(pairs))]
+            analysed = [(r, i, a, None) for (r, i), a in zip(decoded, self._analyse(pairs))]
+            self._failures_in_a_row = 0
+            return analysed
         except Exception:
             log.warning("batch analysis failed; retrying item by item", exc_info=True)
         out = []
         for (record, item), pair in zip(decoded, pairs):
             try:
                 out.append((record, item, self._analyse([pair])[0], None))
+                self._failures_in_a_row = 0
             except Exception as exc:
+                self._failures_in_a_row += 1
+                if self._failures_in_a_row >= self.MAX_CONSECUTIVE_FAILURES:
+                    raise SystemicFailure(
+                        f"analysis failed for {self._failures_in_a_row} items in a row "
+                        f"(last: {type(exc).__name__}: {exc}); stopping without committing") from exc
                 out.append((record, item, None, f"analysis failed: {type(exc).__name__}: {exc}"))
         return out
 

@@ -303,9 +303,15 @@ def main(argv: list[str] | None = None) -> int:
     from wirewatch.bus import BusUnavailable
     from sqlalchemy.exc import OperationalError
 
+    from consumers.pipeline import SystemicFailure
+
     app = bootstrap(settings)
     try:
         return args.func(args, app)
+    except SystemicFailure as exc:
+        print(f"wirewatch {args.command}: {exc}. Offsets were not committed; fix the analyzer "
+              "(see the traceback above) and restart: nothing is lost.", file=sys.stderr)
+        return EXIT_FAILURE
     except BusUnavailable as exc:
         print(f"wirewatch {args.command}: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE

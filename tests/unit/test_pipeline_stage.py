@@ -79,3 +79,17 @@ def test_one_item_that_breaks_analysis_is_isolated():
     assert [p.item.id for p in result.processed] == [ITEM.id]
     assert result.dead_letters[0].source_offset == 1
     assert "analysis failed" in result.dead_letters[0].reason
+
+
+def test_an_analyzer_that_always_fails_stops_the_stage_instead_of_dead_lettering_everything():
+    import pytest
+
+    from consumers.pipeline import SystemicFailure
+
+    def broken(pairs):
+        raise RuntimeError("model missing")
+
+    s = stage(analyse=broken)
+    records = [record(encode(parse_story(f"H{i}\nLIMA (Reuters) - Story {i}.", "x")), i) for i in range(25)]
+    with pytest.raises(SystemicFailure, match="in a row"):
+        s.handle(records, lambda item, a: item)

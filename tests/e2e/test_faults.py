@@ -10,6 +10,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from tests.e2e.conftest import reference_story, reuters_stories
 from tests.integration.helpers import publish_items, send_raw
+from tests.smtp_sink import SmtpSink
 from wirewatch.stack import kafka_broker, postgres_server
 
 FLAGSHIP = "arrests-of-opposition-leaders"
@@ -29,17 +30,31 @@ def committed_everything(env) -> bool:
         consumer.close()
 
 
-def test_kill_9_mid_batch_then_restart_stores_every_item_once(env):
-    items = reuters_stories(2000) + [reference_story()]
+def test_kill_9_mid_batch_then_restart_stores_every_item_once_and_mails_once(env):
+    smtp = SmtpSink()
+    smtp.start()
+    env.env.update({"WIREWATCH_SMTP_HOST": "127.0.0.1", "WIREWATCH_SMTP_PORT": str(smtp.port),
+                    "WIREWATCH_ALERT_RECIPIENTS": "desk@example.test", "WIREWATCH_NOTIFY_POLL_SECONDS": "1"})
+    # The reference story sits in the middle, so the kill may land before or after it.
+    stories = reuters_stories(2000)
+    items = stories[:1000] + [reference_story()] + stories[1000:]
     assert publish_items(env.app, items) == 2001
     consumer = env.spawn("consume", name="consumer")
-    env.wait_for(lambda: env.stored() >= 300, 300, "300 items stored before the kill")
+    notifier = env.spawn("notify", name="notifier")
+    env.wait_for(lambda: env.stored() >= 300, 600, "300 items stored before the kill")
     os.killpg(consumer.pid, signal.SIGKILL)
     consumer.wait(10)
     assert env.stored() < 2001, "the consumer finished before it could be killed"
     restarted = env.spawn("consume", "--until-idle", "8", name="restarted")
-    env.wait_for(lambda: restarted.poll() is not None, 900, "the restarted consumer to drain the topic")
+    env.wait_for(lambda: restarted.poll() is not None, 1500, "the restarted consumer to drain the topic")
     assert restarted.returncode == 0
+    env.wait_for(lambda: len(smtp.received) >= 1, 60, "the alert email")
+    os.killpg(notifier.pid, signal.SIGKILL)  # a notifier restart must not resend either
+    assert env.run("notify", "--once").returncode == 0
+    smtp.stop()
+    ids = [m["Message-ID"] for m in smtp.messages()]
+    assert len(ids) == len(set(ids)), "an email was sent twice"
+    assert len(ids) == env.scalar("SELECT count(*) FROM deliveries WHERE status = 'sent'") >= 1
     assert env.stored() == 2001
     assert env.scalar("SELECT count(DISTINCT id) FROM items") == 2001
     alerts = env.alerts()

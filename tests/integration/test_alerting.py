@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import email
 import email.policy
-import socket
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -22,6 +21,7 @@ from consumers.alerting.rules import DeliveryRulesSource, parse_delivery
 from producers.reuters_text import parse_story
 from schemas.tables import Alert, AlertItem, Delivery
 from tests.integration.helpers import drain, publish_items
+from tests.smtp_sink import SmtpSink
 from tests.integration.test_pipeline import reference_item
 from wirewatch.notifier import Notifier, NotifierConfig
 from wirewatch.smtp_mailer import SmtpMailer
@@ -62,38 +62,6 @@ def story(url: str, text: str):
 
 
 # --- a real SMTP server -------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class SmtpSink:
-    """aiosmtpd on 127.0.0.1; keeps (mail_from, rcpt_tos, raw bytes) of every accepted message."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.received: list[tuple[str, list[str], bytes]] = []
-        self.controller: Controller | None = None
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
-        return "250 Message accepted for delivery"
-
-    def start(self) -> None:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    def messages(self, to: str | None = None) -> list[email.message.EmailMessage]:
-        return [email.message_from_bytes(raw, policy=email.policy.default)
-                for _, rcpts, raw in self.received if to is None or to in rcpts]
-
 
 @pytest.fixture
 def smtp_server():

@@ -1,7 +1,6 @@
 """The flagship topic end to end in pure code: analyzer + shipped topics file, no services."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

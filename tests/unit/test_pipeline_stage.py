@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 
 from consumers.pipeline import ItemsStage, Record, alert_key
-from consumers.understanding.model import Analysis, EventFrame, Sentence
+from consumers.understanding.model import Analysis, EventFrame
 from producers.reuters_text import parse_story
 from schemas.messages import encode
 

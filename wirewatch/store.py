@@ -215,9 +215,23 @@ class PostgresStore:
         def compatible(a: str | None, b: str | None) -> bool:
             return a is None or b is None or a.casefold() == b.casefold()
 
+        # A story that is already evidence for an alert stays with that alert, whenever it is
+        # replayed: re-publishing it weeks later must not open a second alert (nor mail again).
+        attached = {
+            (r.item_id, r.topic_name, r.target_key, r.event): r
+            for r in conn.execute(
+                select(AlertItem.item_id, Alert.topic_name, Alert.target_key, Alert.event,
+                       Alert.country, Alert.window_start)
+                .join(Alert, Alert.id == AlertItem.alert_id)
+                .where(AlertItem.item_id.in_(sorted({ev.alert.item_id for ev in evidence}))))
+        }
         bases: dict[tuple, list[_Evidence]] = {}
         for ev in evidence:
             i = ev.identity
+            prior = attached.get((ev.alert.item_id, i.topic, i.target_key, i.event))
+            if prior is not None:
+                ev.identity = i.with_country(prior.country, prior.window_start)
+                continue
             bases.setdefault((i.topic, i.target_key, i.event, i.window_start), []).append(ev)
         for (topic, target_key, event, start), evs in bases.items():
             prev = start - timedelta(days=WINDOW_DAYS)

@@ -92,3 +92,17 @@ def test_crash_after_db_commit_before_offset_commit_makes_no_duplicates(app):
     assert stats.consumed == 4
     assert (count(app, Item), count(app, Alert), count(app, Mention)) == before
     assert len({i["id"] for i in items(app)}) == 4
+
+
+def test_the_same_story_replayed_weeks_later_opens_no_second_alert(app):
+    import dataclasses
+    from datetime import datetime, timedelta, timezone
+
+    story = reference_item()
+    publish_items(app, [story])
+    drain(app)
+    later = (datetime.now(timezone.utc) + timedelta(days=40)).isoformat()
+    publish_items(app, [dataclasses.replace(story, received_at=later)])
+    drain(app)
+    assert len(alerts(app)) == 1
+    assert count(app, Item) == 1

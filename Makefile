@@ -45,8 +45,9 @@ run: db
 	@echo "==> alerts"
 	$(WW) alerts
 
+# Fast feedback first: pure unit tests, then the real services, then the real daemon.
 test: stack
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests/unit tests/integration tests/e2e
 
 test-unit: setup
 	$(BIN)/python -m pytest tests/unit

@@ -1,0 +1,54 @@
+"""CLI behaviour that needs no services: help, configuration errors, masking."""
+from __future__ import annotations
+
+import pytest
+
+from wirewatch import cli
+from wirewatch.settings import get_settings
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("stack", "produce", "consume", "run", "alerts", "dlq", "check", "config", "extract",
+                    "match", "eval", "backtest", "notify", "deliveries"):
+        assert command in out
+
+
+def test_bad_setting_names_the_key_and_exits_2(monkeypatch, capsys):
+    monkeypatch.setenv("WIREWATCH_METRICS_PORT", "not-a-port")
+    assert cli.main(["config", "show"]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "metrics_port" in err and "WIREWATCH_METRICS_PORT" in err
+
+
+def test_misspelt_toml_key_suggests_the_right_one(monkeypatch, tmp_path, capsys):
+    config = tmp_path / "wirewatch.toml"
+    config.write_text('kafka_bootstrap = "10.0.0.1:9092"\nlog_levle = "DEBUG"\n')
+    monkeypatch.setenv("WIREWATCH_CONFIG_FILE", str(config))
+    assert cli.main(["config", "show"]) == cli.EXIT_USAGE
+    assert "did you mean 'log_level'" in capsys.readouterr().err
+
+
+def test_config_show_merges_toml_and_env_and_masks_secrets(monkeypatch, tmp_path, capsys):
+    config = tmp_path / "wirewatch.toml"
+    config.write_text('kafka_bootstrap = "10.0.0.1:9092"\nconsumer_group = "from-file"\n')
+    monkeypatch.setenv("WIREWATCH_CONFIG_FILE", str(config))
+    monkeypatch.setenv("WIREWATCH_CONSUMER_GROUP", "from-env")
+    monkeypatch.setenv("WIREWATCH_SMTP_PASSWORD", "hunter2")
+    monkeypatch.setenv("WIREWATCH_DATABASE_URL", "postgresql+psycopg://u:s3cret@db:5432/x")
+    assert cli.main(["config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert 'kafka_bootstrap = "10.0.0.1:9092"' in out
+    assert 'consumer_group = "from-env"' in out
+    assert "hunter2" not in out and "s3cret" not in out
+    assert 'smtp_password = "***"' in out

@@ -25,6 +25,8 @@ class FeedResult:
     bozo: bool = False
     bozo_reason: str | None = None
     title: str | None = None
+    version: str | None = None    # feedparser's format name (rss20, atom10, ...); empty: not a feed
+    encoding: str | None = None
 
 
 def _iso(struct: time.struct_time | None) -> str | None:
@@ -46,7 +48,8 @@ def _entry_body(entry) -> str:
 def parse_feed(data: bytes, origin: str, headers: dict | None = None) -> FeedResult:
     """Parse feed bytes; `origin` (the URL or file) only labels the items."""
     parsed = feedparser.parse(data, response_headers=headers or {})
-    result = FeedResult(origin=origin, bozo=bool(parsed.get("bozo")), title=parsed.feed.get("title"))
+    result = FeedResult(origin=origin, bozo=bool(parsed.get("bozo")), title=parsed.feed.get("title"),
+                        version=parsed.get("version") or None, encoding=parsed.get("encoding") or None)
     if result.bozo:
         exc = parsed.get("bozo_exception")
         result.bozo_reason = f"{type(exc).__name__}: {exc}" if exc else "malformed feed"
@@ -77,3 +80,29 @@ def parse_feed(data: bytes, origin: str, headers: dict | None = None) -> FeedRes
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    """How a fetched document reads as a feed: ok, bozo (malformed, entries recovered) or error."""
+
+    status: str                  # ok | bozo | error
+    error: str | None = None     # why it is an error (or the bozo reason)
+
+    @property
+    def failed(self) -> bool:
+        """Counts as a failed poll for backoff: nothing usable came back."""
+        return self.status == "error"
+
+
+def feed_health(result: FeedResult, body_size: int) -> FeedHealth:
+    if body_size == 0:
+        return FeedHealth("error", "empty response (0 bytes)")
+    if not result.version and not result.items:
+        reason = result.bozo_reason or "no RSS, Atom or RDF root element"
+        return FeedHealth("error", f"not a feed: {reason}")
+    if result.bozo:
+        if not result.items and not result.errors:
+            return FeedHealth("error", f"malformed feed, no entries recovered: {result.bozo_reason}")
+        return FeedHealth("bozo", result.bozo_reason)
+    return FeedHealth("ok")

@@ -9,16 +9,20 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -220,3 +224,142 @@ class Delivery(Base):
 
 Index("ix_deliveries_due", Delivery.status, Delivery.next_attempt_at)
 Index("ix_deliveries_recipient_claimed", Delivery.recipient, Delivery.claimed_at)
+
+
+class AlertFeedback(Base):
+    """An analyst's rating of an alert: one row per rating (0004). topic_stats_v counts each
+    rated alert once, by its latest rating.
+
+    0004 also adds `items.search_vector` (a generated tsvector, GIN-indexed) and the views
+    alerts_v, entity_mentions_daily_v and topic_stats_v. The column is deliberately not
+    mapped on Item: the store upserts every mapped column, and a generated column cannot be
+    written.
+    """
+
+    __tablename__ = "alert_feedback"
+    __table_args__ = (CheckConstraint("rating IN ('good', 'bad')", name="ck_alert_feedback_rating"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False)
+    rating: Mapped[str] = mapped_column(String(8), nullable=False)  # good | bad
+    note: Mapped[str | None] = mapped_column(Text)
+    rated_by: Mapped[str] = mapped_column(String(200), nullable=False, server_default=text("current_user"))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+
+
+Index("ix_alert_feedback_alert_id", AlertFeedback.alert_id, AlertFeedback.created_at)
+
+
+# --- producers: feed registry, seen-state, story index (0003_feeds) -----------------
+
+
+class Feed(Base):
+    """One polled source: an HTTP(S) feed, or a watched drop directory (url `dir:/path`).
+
+    last_status: new | ok | not_modified | bozo | error. `etag`/`last_modified` advance
+    only once every item of the response they came with is acknowledged by the broker.
+    """
+
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False, server_default="http")
+    origin: Mapped[str] = mapped_column(String(8), nullable=False, server_default="cli")  # file | cli
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("true"))
+    interval_seconds: Mapped[float] = mapped_column(Float, nullable=False, server_default="300")
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    last_status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="new")
+    last_http_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    bozo_reason: Mapped[str | None] = mapped_column(Text)
+    last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_poll_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consecutive_failures: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    items_fetched: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0")
+    items_published: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0")
+    items_dropped: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0")
+    errors_total: Mapped[int] = mapped_column(BigInteger, nullable=False, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class FeedItem(Base):
+    """Producer seen-state: the last version of each id the broker acknowledged."""
+
+    __tablename__ = "feed_items"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    content_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    story_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"))
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    kafka_partition: Mapped[int | None] = mapped_column(Integer)
+    kafka_offset: Mapped[int | None] = mapped_column(BigInteger)
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class FeedStoryBand(Base):
+    """LSH index: one row per (MinHash band key, item). Items sharing a key are candidates."""
+
+    __tablename__ = "feed_story_bands"
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    story_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class FeedFile(Base):
+    """A file seen in a watched directory: path + size + mtime + content hash, once published."""
+
+    __tablename__ = "feed_files"
+
+    path: Mapped[str] = mapped_column(Text, primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), nullable=False)  # published | error
+    error: Mapped[str | None] = mapped_column(Text)
+    items: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class FeedOutbox(Base):
+    """Items handed to the broker but not yet known to be acknowledged (the in-flight journal).
+
+    Written before send, deleted in the transaction that marks the seen-state. After a
+    crash the poller reads the items topic from `feed_offsets` to see which of these the
+    broker already has, marks those, and re-sends only the rest.
+    """
+
+    __tablename__ = "feed_outbox"
+
+    item_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topic: Mapped[str] = mapped_column(String(255), nullable=False)
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"))
+    payload: Mapped[dict] = mapped_column(JSONB, nullable=False)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class FeedOffset(Base):
+    """Per items-topic partition: every record before next_offset is reflected in feed_items."""
+
+    __tablename__ = "feed_offsets"
+
+    topic: Mapped[str] = mapped_column(String(255), primary_key=True)
+    partition: Mapped[int] = mapped_column(Integer, primary_key=True)
+    next_offset: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+Index("ix_feeds_due", Feed.enabled, Feed.next_poll_at)

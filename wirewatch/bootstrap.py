@@ -39,6 +39,11 @@ class App:
         store.set_delivery_rules(self.delivery_rules)
         return store
 
+    def feed_poller(self):
+        from wirewatch.feed_poller import FeedPoller
+
+        return FeedPoller(self)
+
     def notifier(self, mailer=None):
         from wirewatch.notifier import build_notifier
 

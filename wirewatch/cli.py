@@ -214,7 +214,7 @@ def cmd_check(args, app) -> int:
 # --- parser -----------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    from wirewatch import alerting_cli, understanding_cli
+    from wirewatch import alerting_cli, feeds_cli, understanding_cli
 
     parser = argparse.ArgumentParser(
         prog="wirewatch",
@@ -277,6 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     understanding_cli.register(sub)
     alerting_cli.register(sub)
+    feeds_cli.register(sub)
 
     p = sub.add_parser("check", help="health probe: exit 0 when Kafka and PostgreSQL answer, else 1")
     p.set_defaults(func=cmd_check)

@@ -113,14 +113,18 @@ def run_daemon(app, stop: threading.Event) -> int:
              processes, app.names.items, settings.consumer_group)
     notifier = app.notifier()
     notify_thread = threading.Thread(target=notifier.run, args=(stop,), name="notifier", daemon=True)
+    poller = app.feed_poller()
+    poller_thread = threading.Thread(target=poller.run, args=(stop,), name="feed-poller", daemon=True)
     try:
         for index in range(processes):
             supervisor.start_child(index)
         notify_thread.start()
+        poller_thread.start()
         supervisor.watch(stop)
         log.info("draining: waiting up to %ds for in-flight batches", DRAIN_SECONDS)
         supervisor.drain()
         notify_thread.join(timeout=30)
+        poller_thread.join(timeout=30)
     except SystemExit:
         supervisor.abort()
         raise

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     alert_recipients: str = Field(
         "", description="Comma-separated default recipients of alert emails."
     )
+    feeds_file: Path = Field(
+        PROJECT_ROOT / "config" / "feeds.yaml", description="Polled feeds and watched drop directories (YAML)."
+    )
     delivery_file: Path = Field(
         PROJECT_ROOT / "config" / "delivery.yaml", description="Email delivery rules (YAML)."
     )

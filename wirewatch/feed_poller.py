@@ -1,0 +1,878 @@
+"""The feed poller: registry → fetch (conditional GET) → parse → dedup + story → Kafka → seen-state.
+
+The I/O wiring for producers/ (which stays pure). Guarantees:
+
+- **Nothing lost.** Seen-state (`feed_items`), a feed's ETag/Last-Modified and a drop
+  file's identity are written only after the broker acknowledged the items they
+  cover. A crash or a Kafka outage before that means the items are fetched again.
+- **Nothing twice.** Before sending, items are journaled in `feed_outbox`. Marking
+  them seen deletes them from it in the same transaction. If the process dies (or a
+  send fails) in between, the next attempt first reads the items topic from the last
+  checkpoint (`feed_offsets`) and marks whatever the broker already has; only the
+  rest is re-sent. Within one producer session the idempotent producer dedups retries.
+- **Back-pressure.** Fetched batches wait in a bounded in-memory buffer; while it is
+  full, no new feed is fetched. A feed with a batch still in flight is not re-polled.
+- **Failures are data.** Fetch and parse failures are recorded on the feed
+  (`wirewatch feeds show`), counted (FEED_ERRORS) and logged with their reason; the
+  feed backs off exponentially, others keep their schedule.
+
+One poller per database schema at a time (a PostgreSQL advisory lock).
+"""
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+import zlib
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import delete, func, select, text, true, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from producers import story
+from producers.dedup import Seen, Verdict, decide, unique_by_id
+from producers.dropdir import FileIdentity, Known, candidates, read_file
+from producers.feeds import feed_health, parse_feed
+from producers.http_fetch import FetchError, FetchLimits, fetch_feed
+from producers.registry import FeedsConfig, PollerOptions, RegistryError, feeds_file, load_registry, validate_url
+from producers.schedule import Outcome, is_due, next_poll, parse_retry_after
+from schemas.messages import MessageError, WireItem, decode_wire_item, encode
+from schemas.tables import Feed, FeedFile, FeedItem, FeedOffset, FeedOutbox, FeedStoryBand
+from wirewatch import metrics
+
+log = logging.getLogger("wirewatch.feeds")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class PollerBusy(RuntimeError):
+    """Another poller holds this schema's lock."""
+
+
+# --- database ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    id: int
+    url: str
+    name: str | None
+    kind: str
+    interval: float
+    etag: str | None
+    last_modified: str | None
+    consecutive_failures: int
+    next_poll_at: datetime | None
+
+
+@dataclass
+class Sent:
+    """One acknowledged (or found-in-topic) item, ready to be marked seen."""
+
+    item_id: str
+    version: int
+    content_hash: str
+    story_id: str | None
+    feed_id: int | None
+    minhash: bytes | None
+    partition: int
+    offset: int
+
+
+class FeedStore:
+    """Every SQL the poller and `wirewatch feeds` run."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+
+    # registry
+
+    def sync_registry(self, config: FeedsConfig) -> None:
+        """Upsert the file's feeds (origin=file); disable file feeds no longer listed."""
+        urls = [spec.url for spec in config.feeds]
+        with self.engine.begin() as conn:
+            for spec in config.feeds:
+                stmt = pg_insert(Feed).values(url=spec.url, name=spec.name, kind=spec.kind, origin="file",
+                                              interval_seconds=spec.interval, enabled=True)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=[Feed.url],
+                    set_={"name": spec.name, "interval_seconds": spec.interval, "kind": spec.kind,
+                          "enabled": True, "updated_at": func.now()}))
+            conn.execute(update(Feed).where(Feed.origin == "file", Feed.url.not_in(urls) if urls else true())
+                         .values(enabled=False, updated_at=func.now()))
+
+    def add_feed(self, url: str, name: str | None = None, interval: float = 300.0) -> tuple[int, bool]:
+        url = validate_url(url)
+        kind = "dir" if url.startswith("dir:") else "http"
+        with self.engine.begin() as conn:
+            row = conn.execute(pg_insert(Feed).values(url=url, name=name, kind=kind, origin="cli",
+                                                      interval_seconds=interval)
+                               .on_conflict_do_nothing(index_elements=[Feed.url]).returning(Feed.id)).first()
+            if row:
+                return row[0], True
+            conn.execute(update(Feed).where(Feed.url == url).values(enabled=True, updated_at=func.now()))
+            return conn.execute(select(Feed.id).where(Feed.url == url)).scalar_one(), False
+
+    def remove_feed(self, ref: str) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(delete(Feed).where(self._ref(ref))).rowcount
+
+    @staticmethod
+    def _ref(ref: str):
+        if ref.isdigit():
+            return Feed.id == int(ref)
+        return Feed.url.in_([ref, ref.rstrip("/"), validate_url(ref) if "://" in ref or ref.startswith("dir:")
+                             else ref])
+
+    def feeds(self, ref: str | None = None, include_disabled: bool = True) -> list[dict]:
+        q = select(*Feed.__table__.c).order_by(Feed.id)
+        if ref:
+            q = q.where(self._ref(ref))
+        if not include_disabled:
+            q = q.where(Feed.enabled.is_(True))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def due(self, now: datetime, force: bool = False) -> list[FeedRow]:
+        q = select(Feed.id, Feed.url, Feed.name, Feed.kind, Feed.interval_seconds, Feed.etag, Feed.last_modified,
+                   Feed.consecutive_failures, Feed.next_poll_at).where(Feed.enabled.is_(True))
+        if not force:
+            q = q.where((Feed.next_poll_at.is_(None)) | (Feed.next_poll_at <= now))
+        with self.engine.connect() as conn:
+            return [FeedRow(*r) for r in conn.execute(q.order_by(Feed.next_poll_at.nulls_first(), Feed.id))]
+
+    def record_poll(self, feed: FeedRow, *, status: str, http_status: int | None = None, error: str | None = None,
+                    bozo_reason: str | None = None, fetched: int = 0, dropped: int = 0, errors: int = 0,
+                    failed: bool = False, retry_after: float | None = None, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        # feed.consecutive_failures is current: a feed is polled by one thread at a time
+        when, failures = next_poll(now, feed.interval, feed.consecutive_failures, Outcome(not failed, retry_after),
+                                   jitter=random.uniform(-1, 1))
+        with self.engine.begin() as conn:
+            values = dict(last_status=status, last_http_status=http_status, last_polled_at=now,
+                          next_poll_at=when, consecutive_failures=failures, updated_at=func.now(),
+                          items_fetched=Feed.items_fetched + fetched, items_dropped=Feed.items_dropped + dropped,
+                          errors_total=Feed.errors_total + errors)
+            if status in ("ok", "not_modified", "bozo"):
+                values["last_success_at"] = now
+            if status != "not_modified":  # a 304 keeps the last known error/bozo reason of the content
+                values["last_error"] = error
+                values["bozo_reason"] = bozo_reason
+            conn.execute(update(Feed).where(Feed.id == feed.id).values(**values))
+
+    def finish_batch(self, feed_id: int, validators: tuple[str | None, str | None] | None,
+                     file: FileIdentity | None, file_items: int) -> None:
+        """Everything of one response/file is acknowledged: advance validators, record the file."""
+        with self.engine.begin() as conn:
+            if validators is not None:
+                conn.execute(update(Feed).where(Feed.id == feed_id)
+                             .values(etag=validators[0], last_modified=validators[1]))
+            if file is not None:
+                self._record_file(conn, feed_id, file, "published", None, file_items)
+
+    def record_file_error(self, feed_id: int, file: FileIdentity, error: str) -> None:
+        with self.engine.begin() as conn:
+            self._record_file(conn, feed_id, file, "error", error, 0)
+
+    @staticmethod
+    def _record_file(conn, feed_id, file: FileIdentity, status, error, items) -> None:
+        values = dict(path=file.path, size=file.size, mtime_ns=file.mtime_ns, sha256=file.sha256 or "",
+                      feed_id=feed_id, status=status, error=error, items=items)
+        conn.execute(pg_insert(FeedFile).values(**values).on_conflict_do_update(
+            index_elements=[FeedFile.path], set_={**values, "recorded_at": func.now()}))
+
+    def known_files(self, directory: str) -> dict[str, tuple[Known, str, int]]:
+        prefix = directory.rstrip("/") + "/"
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(FeedFile.path, FeedFile.size, FeedFile.mtime_ns, FeedFile.sha256,
+                                       FeedFile.status, FeedFile.items)
+                                .where(func.starts_with(FeedFile.path, prefix)))
+            return {r.path: (Known(r.size, r.mtime_ns, r.sha256), r.status, r.items) for r in rows}
+
+    # seen-state and stories
+
+    def seen(self, ids: list[str]) -> dict[str, Seen]:
+        out: dict[str, Seen] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 1000):
+                rows = conn.execute(select(FeedItem.id, FeedItem.version, FeedItem.content_hash, FeedItem.story_id)
+                                    .where(FeedItem.id.in_(ids[i:i + 1000])))
+                out.update({r.id: Seen(r.version, r.content_hash, r.story_id) for r in rows})
+        return out
+
+    def story_candidates(self, band_keys: set[int], since: datetime) -> dict[int, list[story.Candidate]]:
+        out: dict[int, list[story.Candidate]] = defaultdict(list)
+        if not band_keys:
+            return out
+        keys = sorted(band_keys)
+        with self.engine.connect() as conn:
+            for i in range(0, len(keys), 2000):
+                rows = conn.execute(
+                    select(FeedStoryBand.band_key, FeedStoryBand.item_id, FeedStoryBand.story_id, FeedItem.minhash)
+                    .join(FeedItem, FeedItem.id == FeedStoryBand.item_id)
+                    .where(FeedStoryBand.band_key.in_(keys[i:i + 2000]), FeedItem.first_seen_at >= since,
+                           FeedItem.minhash.is_not(None)))
+                for r in rows:
+                    out[r.band_key].append(story.Candidate(r.item_id, r.story_id, story.unpack(r.minhash)))
+        return out
+
+    # the in-flight journal
+
+    def journal(self, topic: str, rows: list[tuple[WireItem, int | None, bytes | None]]) -> None:
+        if not rows:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(pg_insert(FeedOutbox).values([
+                dict(item_id=item.id, version=item.version, topic=topic, feed_id=feed_id,
+                     payload=item.to_dict(), minhash=minhash) for item, feed_id, minhash in rows
+            ]).on_conflict_do_nothing())
+
+    def outbox(self, topic: str) -> list[tuple[WireItem, int | None, bytes | None]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(FeedOutbox.payload, FeedOutbox.feed_id, FeedOutbox.minhash)
+                                .where(FeedOutbox.topic == topic)
+                                .order_by(FeedOutbox.created_at, FeedOutbox.item_id, FeedOutbox.version)).all()
+        return [(WireItem(**r.payload), r.feed_id, r.minhash) for r in rows]
+
+    def checkpoints(self, topic: str) -> dict[int, int]:
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(FeedOffset.partition, FeedOffset.next_offset)
+                                     .where(FeedOffset.topic == topic)).all())
+
+    def mark(self, topic: str, sent: list[Sent], checkpoint: dict[int, int] | None = None,
+             only_if_outbox_empty: bool = True) -> None:
+        """Seen-state, story bands, feed counters and outbox removal in ONE transaction."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            if sent:
+                latest: dict[str, Sent] = {}
+                for s in sent:
+                    if s.item_id not in latest or latest[s.item_id].version < s.version:
+                        latest[s.item_id] = s
+                stmt = pg_insert(FeedItem).values([
+                    dict(id=s.item_id, version=s.version, content_hash=s.content_hash, story_id=s.story_id,
+                         feed_id=s.feed_id, minhash=s.minhash, kafka_partition=s.partition,
+                         kafka_offset=s.offset, first_seen_at=now, published_at=now) for s in latest.values()
+                ])
+                ex = stmt.excluded
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=[FeedItem.id],
+                    set_={"version": ex.version, "content_hash": ex.content_hash, "story_id": ex.story_id,
+                          "minhash": ex.minhash, "kafka_partition": ex.kafka_partition,
+                          "kafka_offset": ex.kafka_offset, "published_at": ex.published_at,
+                          "feed_id": func.coalesce(ex.feed_id, FeedItem.feed_id)},
+                    where=FeedItem.version < ex.version))
+                bands = []
+                for s in latest.values():
+                    if s.minhash and s.story_id:
+                        for key in story.band_keys(story.unpack(s.minhash)):
+                            bands.append(dict(band_key=key, item_id=s.item_id, story_id=s.story_id))
+                for i in range(0, len(bands), 5000):
+                    conn.execute(pg_insert(FeedStoryBand).values(bands[i:i + 5000]).on_conflict_do_nothing())
+                per_feed: dict[int, int] = defaultdict(int)
+                for s in sent:
+                    if s.feed_id is not None:
+                        per_feed[s.feed_id] += 1
+                for feed_id, n in per_feed.items():
+                    conn.execute(update(Feed).where(Feed.id == feed_id)
+                                 .values(items_published=Feed.items_published + n))
+                keys = [(s.item_id, s.version) for s in sent]
+                for i in range(0, len(keys), 1000):
+                    conn.execute(delete(FeedOutbox).where(FeedOutbox.topic == topic,
+                                                          tuple_(FeedOutbox.item_id, FeedOutbox.version)
+                                                          .in_(keys[i:i + 1000])))
+            if checkpoint:
+                if only_if_outbox_empty:
+                    left = conn.execute(select(func.count()).select_from(FeedOutbox)
+                                        .where(FeedOutbox.topic == topic)).scalar_one()
+                    if left:
+                        return
+                for partition, offset in checkpoint.items():
+                    stmt = pg_insert(FeedOffset).values(topic=topic, partition=partition, next_offset=offset)
+                    conn.execute(stmt.on_conflict_do_update(
+                        index_elements=[FeedOffset.topic, FeedOffset.partition],
+                        set_={"next_offset": func.greatest(FeedOffset.next_offset, stmt.excluded.next_offset)}))
+
+
+# --- the in-memory buffer ------------------------------------------------------------
+
+
+@dataclass
+class Batch:
+    """Items of one response (or one dropped file), and what to record once all are acked."""
+
+    feed_id: int
+    origin: str
+    items: list[WireItem]
+    validators: tuple[str | None, str | None] | None = None
+    file: FileIdentity | None = None
+
+
+class Buffer:
+    """Bounded by items, not batches. put() blocks while full; one oversize batch may enter alone."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(1, capacity)
+        self._batches: list[Batch] = []
+        self._items = 0
+        self._unfinished = 0
+        self._cond = threading.Condition()
+
+    def full(self) -> bool:
+        with self._cond:
+            return self._items >= self.capacity
+
+    def put(self, batch: Batch, stop: threading.Event) -> bool:
+        with self._cond:
+            while self._items and self._items + len(batch.items) > self.capacity:
+                if stop.is_set():
+                    return False
+                self._cond.wait(0.5)
+            self._batches.append(batch)
+            self._items += len(batch.items)
+            self._unfinished += 1
+            self._cond.notify_all()
+            return True
+
+    def peek(self, timeout: float, max_items: int = 500) -> list[Batch]:
+        """The oldest batches (at least one, up to about max_items items); they stay queued."""
+        with self._cond:
+            if not self._batches:
+                self._cond.wait(timeout)
+            out, n = [], 0
+            for batch in self._batches:
+                if out and n + len(batch.items) > max_items:
+                    break
+                out.append(batch)
+                n += len(batch.items)
+            return out
+
+    def pop(self, count: int = 1) -> None:
+        with self._cond:
+            for _ in range(count):
+                batch = self._batches.pop(0)
+                self._items -= len(batch.items)
+                self._unfinished -= 1
+            self._cond.notify_all()
+
+    def __len__(self) -> int:
+        with self._cond:
+            return self._items
+
+
+# --- the poller ------------------------------------------------------------------------
+
+
+@dataclass
+class PollReport:
+    feeds: int = 0
+    not_modified: int = 0
+    bozo: int = 0
+    errors: int = 0
+    fetched: int = 0
+    published: int = 0
+    unchanged: int = 0
+    new_versions: int = 0
+    dropped: int = 0
+    files: int = 0
+    pending: int = 0  # items still waiting for the broker when poll_once gave up
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, **counts: int) -> None:
+        with self._lock:
+            for key, value in counts.items():
+                setattr(self, key, getattr(self, key) + value)
+
+    def summary(self) -> str:
+        return (f"{self.feeds} feed(s) polled: {self.not_modified} not modified, {self.bozo} malformed, "
+                f"{self.errors} failed; {self.fetched} item(s) fetched, {self.published} published "
+                f"({self.new_versions} new version(s)), {self.unchanged} unchanged, {self.dropped} dropped"
+                + (f"; {self.files} file(s)" if self.files else "")
+                + (f"; {self.pending} NOT yet published" if self.pending else ""))
+
+
+class FeedPoller:
+    """Poll feeds and drop directories; publish new items and new versions exactly once."""
+
+    def __init__(self, app, config: FeedsConfig | None = None, *, producer_factory=None) -> None:
+        self.app = app
+        self.settings = app.settings
+        self.topic = app.names.items
+        self.config_path = None if config is not None else feeds_file(self.settings)
+        self.config = config if config is not None else load_registry(self.config_path)
+        self.options: PollerOptions = self.config.options
+        self.store = FeedStore(app.engine)
+        self._producer_factory = producer_factory or self._default_producer
+        self._producer = None
+        self.buffer = Buffer(self.options.queue_items)
+        self._busy: dict[int, int] = defaultdict(int)
+        self._busy_lock = threading.Lock()
+        self._uncertain = True   # the outbox may hold items from a crash: reconcile before sending
+        self.report = PollReport()
+        self._lock_conn = None
+
+    # -- wiring --
+
+    def _default_producer(self):
+        timeout_ms = int(self.options.publish_timeout * 1000)
+        return self.app.producer_bus(request_timeout_ms=min(10_000, max(1000, timeout_ms // 2)),
+                                     delivery_timeout_ms=max(timeout_ms, 15_000), max_block_ms=10_000,
+                                     client_id="wirewatch-feed-poller")
+
+    def _bus(self):
+        if self._producer is None:
+            from wirewatch import bus
+
+            bus.ensure_topics(self.settings, self.app.names)
+            self._producer = self._producer_factory()
+        return self._producer
+
+    def _drop_producer(self) -> None:
+        if self._producer is not None:
+            try:
+                self._producer.close()
+            except Exception:  # noqa: BLE001 (closing a broken client must not mask the real error)
+                pass
+            self._producer = None
+
+    def _limits(self) -> FetchLimits:
+        o = self.options
+        return FetchLimits(o.connect_timeout, o.read_timeout, o.total_timeout, o.max_response_bytes, o.max_redirects)
+
+    def acquire(self) -> bool:
+        """The one-poller-per-schema lock (released when the connection closes, e.g. on kill -9)."""
+        if self._lock_conn is not None:
+            return True
+        conn = self.app.engine.connect()
+        key = zlib.crc32(f"wirewatch-feed-poller:{self.settings.db_schema}".encode())
+        if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+            conn.commit()
+            self._lock_conn = conn
+            return True
+        conn.rollback()
+        conn.close()
+        return False
+
+    def release(self) -> None:
+        if self._lock_conn is not None:
+            try:
+                key = zlib.crc32(f"wirewatch-feed-poller:{self.settings.db_schema}".encode())
+                self._lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                self._lock_conn.commit()
+                self._lock_conn.close()
+            except Exception:  # noqa: BLE001
+                self._lock_conn.invalidate()
+            self._lock_conn = None
+        self._drop_producer()
+
+    def sync_registry(self) -> None:
+        if self.config_path is not None:
+            self.config = load_registry(self.config_path)
+        self.store.sync_registry(self.config)
+
+    # -- fetching (pool threads) --
+
+    def _mark_busy(self, feed_id: int, delta: int) -> None:
+        with self._busy_lock:
+            self._busy[feed_id] += delta
+            if self._busy[feed_id] <= 0:
+                del self._busy[feed_id]
+
+    def _is_busy(self, feed_id: int) -> bool:
+        with self._busy_lock:
+            return feed_id in self._busy
+
+    def poll_feed(self, feed: FeedRow, stop: threading.Event) -> None:
+        try:
+            if feed.kind == "dir":
+                self._poll_dir(feed, stop)
+            else:
+                self._poll_http(feed, stop)
+        except Exception as exc:  # noqa: BLE001 (one feed's surprise must not stop the others)
+            log.exception("feed %s: unexpected error", feed.url)
+            metrics.FEED_ERRORS.inc()
+            self.report.add(errors=1)
+            try:
+                self.store.record_poll(feed, status="error", error=f"internal: {type(exc).__name__}: {exc}",
+                                       errors=1, failed=True)
+            except Exception:  # noqa: BLE001
+                log.exception("feed %s: could not record the error", feed.url)
+        finally:
+            self._mark_busy(feed.id, -1)
+
+    def _poll_http(self, feed: FeedRow, stop: threading.Event) -> None:
+        self.report.add(feeds=1)
+        try:
+            result = fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified, limits=self._limits())
+        except FetchError as exc:
+            metrics.FEED_ERRORS.inc()
+            self.report.add(errors=1)
+            log.warning("feed %s: fetch failed (%s): %s", feed.url, exc.kind, exc)
+            self.store.record_poll(feed, status="error", http_status=exc.status, error=str(exc), errors=1,
+                                   failed=True, retry_after=parse_retry_after(exc.retry_after, utcnow()))
+            return
+        if result.not_modified:
+            self.report.add(not_modified=1)
+            self.store.record_poll(feed, status="not_modified", http_status=304)
+            return
+        parsed = parse_feed(result.body, feed.url, result.headers)
+        health = feed_health(parsed, len(result.body))
+        dropped = len(parsed.errors)
+        for error in parsed.errors:
+            log.warning("feed %s: entry dropped: %s (%s)", feed.url, error.reason, error.origin)
+        errors = dropped + (0 if health.status == "ok" else 1)
+        if errors:
+            metrics.FEED_ERRORS.inc(errors)
+        metrics.ITEMS_FETCHED.inc(len(parsed.items))
+        self.report.add(fetched=len(parsed.items), dropped=dropped,
+                        bozo=int(health.status == "bozo"), errors=int(health.status == "error"))
+        if health.status == "error":
+            log.warning("feed %s: %s", feed.url, health.error)
+        elif health.status == "bozo":
+            log.warning("feed %s is malformed (%s); %d entries recovered", feed.url, health.error,
+                        len(parsed.items))
+        self.store.record_poll(
+            feed, status=health.status, http_status=result.status,
+            error=health.error if health.status == "error" else None,
+            bozo_reason=parsed.bozo_reason if parsed.bozo else None,
+            fetched=len(parsed.items), dropped=dropped, errors=errors, failed=health.failed)
+        if health.failed:
+            return
+        self._mark_busy(feed.id, +1)
+        if not self.buffer.put(Batch(feed.id, feed.url, parsed.items, (result.etag, result.last_modified)), stop):
+            self._mark_busy(feed.id, -1)
+
+    def _poll_dir(self, feed: FeedRow, stop: threading.Event) -> None:
+        directory = Path(feed.url[len("dir:"):])
+        self.report.add(feeds=1)
+        if not directory.is_dir():
+            metrics.FEED_ERRORS.inc()
+            self.report.add(errors=1)
+            log.warning("watched directory %s does not exist", directory)
+            self.store.record_poll(feed, status="error", error=f"no such directory: {directory}", errors=1,
+                                   failed=True)
+            return
+        known = self.store.known_files(str(directory))
+        fetched = dropped = errors = 0
+        for ident in candidates(directory, {p: k for p, (k, _s, _n) in known.items()},
+                                self.options.dir_settle_seconds):
+            if stop.is_set():
+                break
+            actual, parsed = read_file(ident, self.options.max_file_bytes)
+            previous = known.get(actual.path)
+            if previous and actual.sha256 and previous[0].sha256 == actual.sha256:
+                # touched, not changed: remember the new size/mtime, publish nothing
+                self.store.finish_batch(feed.id, None, actual, previous[2])
+                continue
+            self.report.add(files=1)
+            for error in parsed.errors:
+                log.warning("file %s: dropped: %s", error.origin, error.reason)
+            dropped += len(parsed.errors)
+            errors += len(parsed.errors)
+            fetched += len(parsed.items)
+            if parsed.errors:
+                metrics.FEED_ERRORS.inc(len(parsed.errors))
+            metrics.ITEMS_FETCHED.inc(len(parsed.items))
+            if not parsed.items:
+                reason = "; ".join(e.reason for e in parsed.errors) or "no items"
+                self.store.record_file_error(feed.id, actual, reason)
+                continue
+            self._mark_busy(feed.id, +1)
+            if not self.buffer.put(Batch(feed.id, actual.path, parsed.items, None, actual), stop):
+                self._mark_busy(feed.id, -1)
+                break
+        self.report.add(fetched=fetched, dropped=dropped)
+        self.store.record_poll(feed, status="ok", fetched=fetched, dropped=dropped, errors=errors,
+                               error=None)
+
+    # -- publishing (the sink thread) --
+
+    def _decide(self, batches: list[Batch] | Batch) -> list[tuple[WireItem, int | None, bytes | None]]:
+        """New items and new versions with their version and story_id; unchanged ones drop out.
+
+        Batches are decided in order against the seen-state plus what earlier items of
+        the same call decided, so one id in two feeds is published once per content.
+        """
+        batches = [batches] if isinstance(batches, Batch) else batches
+        entries: list[tuple[WireItem, int]] = []
+        for batch in batches:
+            items, _repeats = unique_by_id(batch.items)
+            entries.extend((item, batch.feed_id) for item in items)
+        seen = self.store.seen(sorted({item.id for item, _f in entries}))
+        chosen = []
+        fps: dict[tuple[str, int], story.Fingerprint] = {}
+        for item, feed_id in entries:
+            decision = decide(item, seen.get(item.id))
+            if not decision.publish:
+                self.report.add(unchanged=1)
+                continue
+            seen[item.id] = Seen(decision.version, item.content_hash, decision.story_id)
+            fps[(item.id, decision.version)] = story.fingerprint(item.headline, item.body)
+            chosen.append((item, feed_id, decision))
+        since = utcnow() - timedelta(days=self.options.story_window_days)
+        wanted = {k for item, _f, d in chosen if not d.story_id for k in fps[(item.id, d.version)].bands}
+        index = self.store.story_candidates(wanted, since)
+        stories: dict[str, str] = {}  # story of ids decided earlier in this call
+        out = []
+        for item, feed_id, decision in chosen:
+            fp = fps[(item.id, decision.version)]
+            story_id = decision.story_id or stories.get(item.id)
+            if story_id is None:
+                pool = {c.item_id: c for key in fp.bands for c in index.get(key, ())}
+                story_id, _score = story.choose_story(fp, pool.values())
+                story_id = story_id or story.new_story_id(item.id)
+                if fp.clusterable:  # later items of this same call can join it
+                    for key in fp.bands:
+                        index.setdefault(key, []).append(story.Candidate(item.id, story_id, fp.signature))
+            stories[item.id] = story_id
+            if decision.verdict is Verdict.CHANGED:
+                self.report.add(new_versions=1)
+            final = replace(item, version=decision.version, story_id=story_id)
+            out.append((final, feed_id, story.pack(fp.signature) if fp.clusterable else None))
+        return out
+
+    def _send(self, rows: list[tuple[WireItem, int | None, bytes | None]]) -> tuple[list[Sent], list[str]]:
+        bus = self._bus()
+        pending, failed = [], []
+        for item, feed_id, minhash in rows:
+            try:
+                value = encode(item)
+            except MessageError as exc:  # cannot happen for parsed items; never silently
+                failed.append(f"{item.id}: {exc}")
+                continue
+            try:
+                pending.append((item, feed_id, minhash, bus.send(self.topic, item.id.encode("utf-8"), value)))
+            except Exception as exc:  # noqa: BLE001 (e.g. metadata timeout while the broker is down)
+                failed.append(f"{item.id}: {type(exc).__name__}: {exc}")
+        try:
+            bus.flush(self.options.publish_timeout)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("flush failed: %s", exc)
+        sent = []
+        deadline = time.monotonic() + self.options.publish_timeout  # for all of them, not each
+        for item, feed_id, minhash, future in pending:
+            try:
+                md = future.get(timeout=max(0.05, deadline - time.monotonic()))
+                sent.append(Sent(item.id, item.version, item.content_hash, item.story_id, feed_id, minhash,
+                                 md.partition, md.offset))
+            except Exception as exc:  # noqa: BLE001 (per-record delivery errors)
+                failed.append(f"{item.id}: {type(exc).__name__}: {exc}")
+        return sent, failed
+
+    def _reconcile(self) -> None:
+        """Mark journaled items the broker already has (read back from the checkpoint)."""
+        rows = self.store.outbox(self.topic)
+        if not rows:
+            self._uncertain = False
+            return
+        from kafka import KafkaConsumer, TopicPartition
+
+        wanted = {(item.id, item.version): (item, feed_id, minhash) for item, feed_id, minhash in rows}
+        ids = {item_id.encode("utf-8") for item_id, _v in wanted}
+        consumer = KafkaConsumer(bootstrap_servers=self.settings.kafka_bootstrap.split(","), group_id=None,
+                                 enable_auto_commit=False, client_id="wirewatch-feed-reconcile",
+                                 request_timeout_ms=15_000)
+        found: list[Sent] = []
+        try:
+            parts = consumer.partitions_for_topic(self.topic) or set()
+            tps = [TopicPartition(self.topic, p) for p in sorted(parts)]
+            if not tps:
+                raise RuntimeError(f"topic {self.topic} has no partitions (metadata unavailable)")
+            ends = consumer.end_offsets(tps)
+            begins = consumer.beginning_offsets(tps)
+            marks = self.store.checkpoints(self.topic)
+            todo, starts = {}, {}
+            for tp in tps:
+                start = max(begins[tp], marks.get(tp.partition, 0))
+                if start < ends[tp]:
+                    todo[tp], starts[tp] = ends[tp], start
+            consumer.assign(list(todo))
+            for tp, start in starts.items():
+                consumer.seek(tp, start)
+            deadline = time.monotonic() + 120
+            scanned = 0
+            while todo and time.monotonic() < deadline:
+                for tp, messages in consumer.poll(timeout_ms=1000, max_records=2000).items():
+                    for m in messages:
+                        scanned += 1
+                        if m.offset >= todo.get(tp, -1):
+                            continue
+                        if m.key in ids:
+                            try:
+                                version = decode_wire_item(m.value).version
+                            except MessageError:
+                                continue
+                            hit = wanted.pop((m.key.decode("utf-8"), version), None)
+                            if hit:
+                                item, feed_id, minhash = hit
+                                found.append(Sent(item.id, item.version, item.content_hash, item.story_id,
+                                                  feed_id, minhash, m.partition, m.offset))
+                for tp in list(todo):
+                    if consumer.position(tp) >= todo[tp]:
+                        del todo[tp]
+            if todo:
+                raise RuntimeError(f"could not read {self.topic} to its end within 120s")
+        finally:
+            consumer.close()
+        log.info("reconciled the in-flight journal: %d of %d item(s) already in %s (%d record(s) read); "
+                 "%d to send again", len(found), len(rows), self.topic, scanned, len(wanted))
+        self.store.mark(self.topic, found, {tp.partition: off for tp, off in ends.items()},
+                        only_if_outbox_empty=False)
+        if found:
+            metrics.ITEMS_PUBLISHED.inc(len(found))
+            self.report.add(published=len(found))
+        self._uncertain = False
+
+    def _deliver_outbox(self) -> list[str]:
+        """Send whatever the journal holds; mark what the broker acked. Returns failures."""
+        if self._uncertain:
+            self._reconcile()
+        rows = self.store.outbox(self.topic)
+        if not rows:
+            return []
+        sent, failed = self._send(rows)
+        checkpoint: dict[int, int] = {}
+        for s in sent:
+            checkpoint[s.partition] = max(checkpoint.get(s.partition, 0), s.offset + 1)
+        self.store.mark(self.topic, sent, None if failed else checkpoint)
+        if sent:
+            metrics.ITEMS_PUBLISHED.inc(len(sent))
+            self.report.add(published=len(sent))
+        if failed:
+            # Some may have reached the broker after all: read the topic back before re-sending.
+            self._uncertain = True
+            self._drop_producer()
+        return failed
+
+    def process(self, batches: list[Batch] | Batch) -> None:
+        """Publish batches completely (raises on DB/Kafka trouble; safe to call again)."""
+        batches = [batches] if isinstance(batches, Batch) else batches
+        rows = self._decide(batches)
+        self.store.journal(self.topic, rows)
+        failed = self._deliver_outbox()
+        if failed:
+            raise RuntimeError(f"{len(failed)} item(s) not acknowledged, e.g. {failed[0]}")
+        for batch in batches:
+            self.store.finish_batch(batch.feed_id, batch.validators, batch.file, len(batch.items))
+
+    def recover(self) -> None:
+        """Resolve a crash's leftovers: reconcile the journal and send what is missing."""
+        failed = self._deliver_outbox()
+        if failed:
+            raise RuntimeError(f"{len(failed)} journaled item(s) not acknowledged, e.g. {failed[0]}")
+
+    def _sink(self, stop: threading.Event, done: threading.Event | None = None) -> None:
+        backoff = 1.0
+        recovered = False
+        while not stop.is_set():
+            try:
+                if not recovered:
+                    self.recover()
+                    recovered = True
+                batches = self.buffer.peek(0.5)
+                if not batches:
+                    if done is not None and done.is_set():
+                        return
+                    continue
+                self.process(batches)
+                self.buffer.pop(len(batches))
+                for batch in batches:
+                    self._mark_busy(batch.feed_id, -1)
+                backoff = 1.0
+            except Exception as exc:  # noqa: BLE001 (Kafka or PostgreSQL away: wait, keep everything)
+                log.warning("publishing paused (%s: %s); %d item(s) waiting; retry in %.0fs",
+                            type(exc).__name__, exc, len(self.buffer), backoff)
+                self._drop_producer()
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 30.0)
+
+    # -- entry points --
+
+    def poll_once(self, force: bool = True, timeout: float | None = None) -> PollReport:
+        """Poll every enabled feed (force) or only the due ones, publish, and return the counts.
+
+        Returns once everything fetched is acknowledged, or after `timeout` seconds (what
+        is still waiting then is reported in `pending` and will be fetched again next time).
+        """
+        if not self.acquire():
+            raise PollerBusy("another feed poller is running on this database schema")
+        self.report = PollReport()
+        stop, fetched_all = threading.Event(), threading.Event()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        sink = threading.Thread(target=self._sink, args=(stop, fetched_all), name="feed-sink", daemon=True)
+        pool = ThreadPoolExecutor(max_workers=self.options.fetch_workers, thread_name_prefix="feed-fetch")
+        try:
+            self.sync_registry()
+            sink.start()
+            feeds = self.store.due(utcnow(), force=force)
+            jobs = []
+            for feed in feeds:
+                self._mark_busy(feed.id, +1)
+                jobs.append(pool.submit(self.poll_feed, feed, stop))
+            for job in jobs:
+                left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                try:
+                    job.result(timeout=left)
+                except Exception:  # noqa: BLE001 (timeout: stop below; poll_feed records its own errors)
+                    break
+            else:
+                fetched_all.set()
+            if not fetched_all.is_set():
+                stop.set()  # out of time: blocked fetchers give up, nothing was marked for them
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            sink.join(left)
+            if sink.is_alive():
+                stop.set()
+                sink.join(30)
+            self.report.pending = len(self.buffer)
+            return self.report
+        finally:
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            sink.join(30)
+            self.release()
+
+    def run(self, stop: threading.Event, tick: float = 1.0) -> None:
+        """The daemon loop: poll due feeds with a small pool until `stop` is set."""
+        while not self.acquire():
+            log.warning("another feed poller holds the lock for schema %s; waiting", self.settings.db_schema)
+            if stop.wait(10):
+                return
+        sink = threading.Thread(target=self._sink, args=(stop,), name="feed-sink", daemon=True)
+        pool = ThreadPoolExecutor(max_workers=self.options.fetch_workers, thread_name_prefix="feed-fetch")
+        log.info("feed poller started (%s); publishing to %s", self.config.source or "database only", self.topic)
+        last_sync = 0.0
+        try:
+            sink.start()
+            while not stop.is_set():
+                try:
+                    if time.monotonic() - last_sync > 60:
+                        last_sync = time.monotonic()
+                        try:
+                            self.sync_registry()
+                        except RegistryError as exc:  # keep polling what the database already has
+                            metrics.FEED_ERRORS.inc()
+                            log.error("feeds file not reloaded: %s", exc)
+                    for feed in self.store.due(utcnow()):
+                        if stop.is_set() or self.buffer.full():
+                            break  # back-pressure: fetch nothing new while the broker is behind
+                        if self._is_busy(feed.id) or not is_due(feed.next_poll_at, utcnow()):
+                            continue
+                        self._mark_busy(feed.id, +1)
+                        pool.submit(self.poll_feed, feed, stop)
+                except Exception as exc:  # noqa: BLE001 (database away: keep trying)
+                    log.warning("feed scheduling paused: %s: %s", type(exc).__name__, exc)
+                    stop.wait(5)
+                stop.wait(tick)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            sink.join(30)
+            self.release()
+            log.info("feed poller stopped: %s", self.report.summary())

@@ -29,13 +29,34 @@ class Parsed:
     feed_error: str | None = None
 
 
-def parse_bytes(data: bytes, origin: str, headers: dict | None = None) -> Parsed:
+FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf")
+NINJS_SUFFIXES = (".json", ".jsonl", ".ninjs")
+
+
+def sniff_format(data: bytes, origin: str) -> str:
+    """feed, ninjs or text: a known file extension decides; otherwise the first byte does.
+
+    The extension wins because wire text can itself start with `<` (Reuters-21578 tags
+    companies as `<IBM>`) or `{`.
+    """
+    name = origin.lower().split("?", 1)[0]
+    if name.endswith(".txt"):
+        return "text"
+    if name.endswith(FEED_SUFFIXES):
+        return "feed"
+    if name.endswith(NINJS_SUFFIXES):
+        return "ninjs"
     head = data.lstrip()[:1]
-    if head == b"<" or origin.endswith((".xml", ".rss", ".atom", ".rdf")):
+    return "feed" if head == b"<" else "ninjs" if head in (b"{", b"[") else "text"
+
+
+def parse_bytes(data: bytes, origin: str, headers: dict | None = None) -> Parsed:
+    kind = sniff_format(data, origin)
+    if kind == "feed":
         feed = parse_feed(data, origin, headers)
         error = feed.bozo_reason if feed.bozo else None
         return Parsed(origin, feed.items, feed.errors, error)
-    if head in (b"{", b"["):
+    if kind == "ninjs":
         results = parse_ninjs(data, origin)
     else:
         try:

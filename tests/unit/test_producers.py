@@ -109,3 +109,14 @@ def test_publish_counts_only_acknowledged():
     assert report.failed[0][0] == items[1].id
     topic, key, value = bus.sent[0]
     assert key == items[0].id.encode() and decode_wire_item(value) == items[0]
+
+
+def test_text_story_starting_with_a_company_tag_is_not_taken_for_a_feed():
+    from producers.sources import parse_bytes, sniff_format
+
+    data = b"<IBM> profit rises\nARMONK, N.Y. (Reuters) - <International Business Machines Corp> said..."
+    assert sniff_format(data, "story.txt") == "text"
+    parsed = parse_bytes(data, "story.txt")
+    assert parsed.items[0].headline == "<IBM> profit rises" and not parsed.errors
+    assert sniff_format(b"<rss/>", "https://x.invalid/feed") == "feed"
+    assert sniff_format(b'{"uri": "u"}', "item.json") == "ninjs"

@@ -22,14 +22,18 @@ import logging
 import sys
 from datetime import datetime, timezone
 
-ACTIONS = ("ack", "mute", "unmute", "show")
+ACTIONS = ("ack", "mute", "unmute", "show", "rate")
 
 
 def add_alert_actions(alerts_parser) -> None:
     alerts_parser.add_argument("action", nargs="?", choices=ACTIONS,
                                help="ack: mark seen; mute: no more email about it (pending ones are "
-                                    "dropped); unmute; show: the alert, its evidence and deliveries")
+                                    "dropped); unmute; show: the alert, its evidence and deliveries; "
+                                    "rate: good|bad feedback for precision")
     alerts_parser.add_argument("id", nargs="?", type=int, help="alert id (with an action)")
+    from wirewatch import sql_cli
+
+    sql_cli.add_rate_arguments(alerts_parser)  # `rating` (good|bad), --note, --by
 
 
 def handle_alert_action(args, app) -> int | None:
@@ -40,6 +44,10 @@ def handle_alert_action(args, app) -> int | None:
     if args.id is None:
         print(f"wirewatch alerts {action}: give the alert id, e.g. `wirewatch alerts {action} 1`", file=sys.stderr)
         return 2
+    if action == "rate":
+        from wirewatch.sql_cli import cmd_rate
+
+        return cmd_rate(args, app)
     if action == "show":
         return _show(app, args.id, getattr(args, "json", False))
     from sqlalchemy import update

@@ -84,6 +84,11 @@ def cmd_stack(args, app) -> int:
 def cmd_db(args, app) -> int:
     from wirewatch.database import current_revision, upgrade
 
+    if args.action == "prune":
+        from wirewatch.sql_cli import cmd_prune
+
+        return cmd_prune(args, app)
+
     if args.action == "upgrade":
         upgrade(app.engine, app.settings.db_schema)
         print(f"database at revision {current_revision(app.engine)} (schema {app.settings.db_schema})")
@@ -214,7 +219,7 @@ def cmd_check(args, app) -> int:
 # --- parser -----------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    from wirewatch import alerting_cli, feeds_cli, understanding_cli
+    from wirewatch import alerting_cli, feeds_cli, sql_cli, understanding_cli
 
     parser = argparse.ArgumentParser(
         prog="wirewatch",
@@ -232,8 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["up", "down", "status"])
     p.set_defaults(func=cmd_stack)
 
-    p = sub.add_parser("db", help="database migrations", description="Run Alembic migrations.")
-    p.add_argument("action", choices=["upgrade", "current"])
+    p = sub.add_parser("db", help="database migrations and retention",
+                       description="upgrade: run Alembic migrations. current: the applied revision(s). "
+                                   "prune --older-than 90d: clear old story bodies and mentions, keeping "
+                                   "alerts and their evidence.")
+    p.add_argument("action", choices=["upgrade", "current", "prune"])
+    sql_cli.add_prune_arguments(p)  # --older-than, --dry-run, --json
     p.set_defaults(func=cmd_db)
 
     p = sub.add_parser("produce", help="publish wire items from files, directories or feed URLs",

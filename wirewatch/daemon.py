@@ -120,6 +120,9 @@ def run_daemon(app, stop: threading.Event) -> int:
             supervisor.start_child(index)
         notify_thread.start()
         poller_thread.start()
+        from wirewatch import retention
+
+        retention.start_daily_prune(app, stop)  # no-op unless WIREWATCH_PRUNE_OLDER_THAN is set
         supervisor.watch(stop)
         log.info("draining: waiting up to %ds for in-flight batches", DRAIN_SECONDS)
         supervisor.drain()

@@ -73,6 +73,10 @@ class Settings(BaseSettings):
         300.0, gt=0, description="A delivery still 'sending' after this is marked uncertain, never resent."
     )
     notify_poll_seconds: float = Field(10.0, gt=0, description="Notifier loop interval.")
+    prune_older_than: str = Field(
+        "", description="`wirewatch run` clears item bodies and mentions older than this once a day "
+                        "(e.g. 90d, 12h, 4w; empty: off). Alerts and their evidence are kept."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Log level (DEBUG, INFO, WARNING, ERROR)."
     )

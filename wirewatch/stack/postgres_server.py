@@ -202,7 +202,7 @@ def ensure_role_and_database(cluster: Cluster, target: PgTarget, log: Callable[[
     if not has_role:
         log(f"postgres: creating role {target.user}")
     # ALTER on an existing role keeps the URL authoritative for the password.
-    sql = f"SELECT format('{verb} ROLE %I LOGIN PASSWORD %L', {role}, {_sql_literal(target.password)})\n\\gexec\n"
+    sql = f"SELECT format('{verb} ROLE %I LOGIN CREATEROLE PASSWORD %L', {role}, {_sql_literal(target.password)})\n\\gexec\n"
     if not has_db:
         log(f"postgres: creating database {target.dbname} (owner {target.user})")
         sql += f"SELECT format('CREATE DATABASE %I OWNER %I', {db}, {role})\n\\gexec\n"

@@ -110,18 +110,15 @@ def case_map(text: str) -> dict[str, str]:
     for line in text.split("\n"):
         if is_caps_line(line):
             continue
-        prev_end = None
         for m in _WORD.finditer(line):
             w = m.group()
             before = line[:m.start()].rstrip()
             at_start = not before or before[-1] in ".!?\"'(-:"
-            prev_end = m.end()
             if at_start and not w.isupper():
                 starts.setdefault(w.lower(), w)  # fallback only: "The" must not win
                 continue
             forms = counts.setdefault(w.lower(), {})
             forms[w] = forms.get(w, 0) + 1
-    del prev_end
     out = {k: max(v.items(), key=lambda kv: kv[1])[0] for k, v in counts.items()}
     for k, w in starts.items():
         if k not in out and k not in _FUNCTION_WORDS:

@@ -46,3 +46,10 @@ def test_caps_headline_truecased_from_body():
     out = truecase_line(line, case_map(body), {"china"})
     assert out.startswith("Japan get lucky win, China in")
     assert len(out) == len(line)
+
+
+def test_case_map_of_an_all_caps_or_empty_text_is_empty_not_an_error():
+    from consumers.understanding.wire_text import case_map
+
+    assert case_map("") == {}
+    assert case_map("POLICE ARREST OPPOSITION LEADER\nSECOND LINE IN CAPS") == {}

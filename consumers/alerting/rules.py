@@ -42,6 +42,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from consumers.config_errors import ConfigFileError, LocatedError
 
 log = logging.getLogger(__name__)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -53,22 +54,11 @@ MODES = ("immediate", "digest")
 DEFAULT_RULE = "default"
 
 
-@dataclass(frozen=True)
-class RuleError:
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
+RuleError = LocatedError
 
 
-class DeliveryFileError(ValueError):
-    def __init__(self, errors: list[RuleError]):
-        self.errors = list(errors)
-        n = len(self.errors)
-        super().__init__("\n".join([f"{n} error{'s' if n != 1 else ''} in delivery rules:"]
-                                   + [f"  {e}" for e in self.errors]))
+class DeliveryFileError(ConfigFileError):
+    what = "delivery rules"
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ import yaml
 
 from consumers.matching.conditions import EVENT_STATUSES, EntityCondition, EventCondition
 from consumers.matching.query import QueryError, parse_query, render
+from consumers.config_errors import ConfigFileError, LocatedError
 
 # libyaml's parser when present: same nodes and marks, several times faster.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -47,22 +48,11 @@ _ENTITY_KEYS = ("any", "types", "countries")
 _EVENT_KEYS = ("type", "target_role", "status", "target")
 
 
-@dataclass(frozen=True)
-class TopicError:
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
+TopicError = LocatedError
 
 
-class TopicFileError(ValueError):
-    def __init__(self, errors: list[TopicError]):
-        self.errors = list(errors)
-        n = len(self.errors)
-        head = f"{n} error{'s' if n != 1 else ''} in topic definitions:"
-        super().__init__("\n".join([head] + [f"  {e}" for e in self.errors]))
+class TopicFileError(ConfigFileError):
+    what = "topic definitions"
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,18 @@ from wirewatch.settings import get_settings
 
 
 @pytest.fixture(autouse=True)
-def fresh_settings():
+def fresh_settings(monkeypatch):
+    import logging
+
+    for name in ("WIREWATCH_KAFKA_BOOTSTRAP", "WIREWATCH_CONSUMER_GROUP", "WIREWATCH_CONFIG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+    root.handlers[:] = handlers  # main() points logging at capsys's stream, which closes
+    root.setLevel(level)
 
 
 def test_help_lists_every_command(capsys):

@@ -10,9 +10,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .gazetteer import AMBIGUOUS, CITY_NAMES, COUNTRY_NAMES, COUNTY_NAMES, NATIONALITY_NAMES, REGION_NAMES
+from .gazetteer import AMBIGUOUS, ORG_NAMES, ORG_NAMES_NO_RULER, CITY_NAMES, COUNTRY_NAMES, COUNTY_NAMES, NATIONALITY_NAMES, REGION_NAMES
 from .model import Entity, Mention
-from .sports import is_team_sport, team_label
+from .sports import is_team_sport, table_teams, team_label
 from .titles import PERSON_NOUNS, TITLE_WORDS
 
 NAME_LABELS = frozenset({
@@ -28,6 +28,7 @@ parliament assembly congress senate army police force forces service services bo
 alliance coalition foundation trust society club team airlines airline news times post
 exchange reserve
 """.split())
+_NOT_NAMES = frozenset({"men", "women", "boys", "girls", "juniors", "seniors"})
 _SPEECH_VERBS = frozenset({"say", "tell", "add", "state", "announce", "write", "ask"})
 _ACRONYM_STOP = frozenset({"of", "the", "and", "for", "'s", "&", "de", "du", "des", "la", "le", "on", "in"})
 _LEADING_DROP = frozenset({"the", "a", "an", "january", "february", "march", "april", "june", "july",
@@ -55,6 +56,9 @@ def ruler_patterns() -> list[dict]:
         if name in AMBIGUOUS:
             continue
         pats.append({"label": label, "pattern": name})
+    for name in sorted(ORG_NAMES - ORG_NAMES_NO_RULER):
+        if name not in _PLACE_LABEL:
+            pats.append({"label": "ORG", "pattern": name})
     return pats
 
 
@@ -79,8 +83,9 @@ def _norm_key(text: str) -> str:
 def _trim(doc, start: int, end: int, label: str) -> tuple[int, int, bool]:
     """Drop leading articles/titles and trailing possessives/punctuation from a span."""
     titled = False
-    while start < end and doc[start].lower_ in _LEADING_DROP:
-        start += 1
+    while start < end and (doc[start].lower_ in _LEADING_DROP or
+                           label == "PERSON" and any(ch.isdigit() for ch in doc[start].text)):
+        start += 1  # "the", "March", "1990s Kovacs"
     if label == "PERSON":
         while end - start > 1 and (doc[start].lower_ in TITLE_WORDS or doc[start].lower_ + "." in TITLE_WORDS):
             start += 1
@@ -149,8 +154,40 @@ def titled_names(doc) -> list[tuple[int, int]]:
     return out
 
 
-def raw_candidates(doc) -> list[_Cand]:
-    """Mentions from doc.ents, trimmed and with gazetteer label fixes."""
+# Words that end a company or institution name: "Homegate Hospitality Inc",
+# "Gold Fields of South Africa Ltd", "First Bank".
+_CORP_SUFFIX = frozenset("""
+inc inc. corp corp. co co. ltd ltd. plc plc. llc ag s.a. nv n.v. gmbh spa s.p.a. bv oyj
+holdings bancorp pharmaceuticals
+""".split())
+
+
+def _company_suffixes(doc, cands: list) -> None:
+    """Extend a name over a following company suffix and type names ending in one ORG."""
+    n = len(doc)
+    for c in cands:
+        if c.label not in {"PERSON", "GPE", "LOC", "NORP", "FAC", "ORG", "PRODUCT"}:
+            continue
+        end = c.tok_end
+        while end < n and doc[end].lower_ in _CORP_SUFFIX and doc[end].text[:1].isupper() \
+                and not any(o is not c and o.tok_start <= end < o.tok_end for o in cands):
+            end += 1
+        if end < n and doc[end].text == "." and doc[end - 1].lower_ in {"inc", "corp", "co", "ltd"} \
+                and not doc[end].whitespace_ == "" and end + 1 < n and not doc[end + 1].is_sent_start:
+            end += 1  # "First of Michigan Corp ." in tokenised copy
+        if end > c.tok_end:
+            c.tok_end = end
+            c.end = doc[end - 1].idx + len(doc[end - 1])
+            c.label = "ORG"
+        elif doc[c.tok_end - 1].lower_ in _CORP_SUFFIX and c.tok_end - c.tok_start >= 2 and c.label != "ORG":
+            c.label = "ORG"
+
+
+def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
+    """Mentions from doc.ents, trimmed and with gazetteer label fixes.
+
+    ``layout_text`` is the same-length original text whose line breaks show table
+    rows (clean-up joins wrapped lines); results/standings rows are read from it."""
     cands: list[_Cand] = []
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
@@ -185,13 +222,18 @@ def raw_candidates(doc) -> list[_Cand]:
                 ts += 1
                 span = doc[ts:te]
                 text = span.text
+            if text in ORG_NAMES and label in {"PERSON", "GPE", "LOC", "NORP", "FAC", "PRODUCT"}:
+                label = "ORG"
             fixed = _PLACE_LABEL.get(text)
             if fixed and text not in AMBIGUOUS and label in {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}:
                 label = fixed
             if label == "ORG" and len(span) == 1 and span[0].lower_ in _ORG_WORDS:
                 continue  # "Party" alone
+            if label in {"ORG", "PERSON"} and span[0].lower_ in _NOT_NAMES and len(span) <= 2:
+                continue  # "Men 's singles", "Women": category words in results copy
             clear = titled or (label == "PERSON" and _is_clear_person(doc, ts, te))
             cands.append(_Cand(ts, te, span.start_char, span.end_char, label, clear))
+    _company_suffixes(doc, cands)
     for ts, te in titled_names(doc):
         overlapping = [c for c in cands if c.tok_start < te and ts < c.tok_end]
         if any(c.label == "PERSON" and c.tok_start <= ts and c.tok_end >= te for c in overlapping):
@@ -202,9 +244,18 @@ def raw_candidates(doc) -> list[_Cand]:
         span = doc[ts:te]
         cands.append(_Cand(ts, te, span.start_char, span.end_char, "PERSON", True))
     cands.sort(key=lambda c: c.start)
-    if is_team_sport(doc.text):
+    doc_text = doc.text  # Doc.text is rebuilt from the tokens on every access
+    if is_team_sport(doc_text):
         for c in cands:
-            c.label = team_label(doc, c.tok_start, c.tok_end, c.label, doc.text[c.start:c.end])
+            c.label = team_label(doc, c.tok_start, c.tok_end, c.label, doc_text[c.start:c.end])
+        rows_text = layout_text if layout_text is not None and len(layout_text) == len(doc_text) else doc_text
+        for a, b, label in table_teams(rows_text):
+            span = doc.char_span(a, b)
+            if span is None:
+                continue
+            cands = [c for c in cands if not (c.tok_start < span.end and span.start < c.tok_end)]
+            cands.append(_Cand(span.start, span.end, a, b, label, True))
+        cands.sort(key=lambda c: c.start)
     return cands
 
 
@@ -297,10 +348,11 @@ def consolidate(doc, cands: list[_Cand], original_text: str | None = None,
     ``known_people`` maps a normalised alias to a canonical person name (from the
     watchlist), which both fixes the type and links aliases.
     """
-    text = original_text if original_text is not None else doc.text
+    doc_text = doc.text  # Doc.text is rebuilt from the tokens on every access: read it once
+    text = original_text if original_text is not None else doc_text
     known_people = known_people or {}
     for c in cands:
-        c.key = _norm_key(doc.text[c.start:c.end])
+        c.key = _norm_key(doc_text[c.start:c.end])
         if c.key in known_people:
             c.label = "PERSON"
             c.clear = True
@@ -308,20 +360,20 @@ def consolidate(doc, cands: list[_Cand], original_text: str | None = None,
     cands = propagate(doc, cands, labels)
     for c in cands:
         if not c.key:
-            c.key = _norm_key(doc.text[c.start:c.end])
+            c.key = _norm_key(doc_text[c.start:c.end])
         c.label = labels.get(c.key, c.label)
 
     # canonical key per surface key (union-find light: key -> target key)
     link: dict[str, str] = {}
     first_surface: dict[str, str] = {}
     for c in cands:
-        first_surface.setdefault(c.key, doc.text[c.start:c.end])
+        first_surface.setdefault(c.key, doc_text[c.start:c.end])
 
     # 1. acronyms: "Cambodia National Rescue Party (CNRP)" or matching initials
     multi_orgs = [c for c in cands if c.label in {"ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"}
                   and c.tok_end - c.tok_start >= 2]
     for c in cands:
-        surf = doc.text[c.start:c.end]
+        surf = doc_text[c.start:c.end]
         if not _is_acronym(surf) or c.key in link:
             continue
         target = None
@@ -342,17 +394,18 @@ def consolidate(doc, cands: list[_Cand], original_text: str | None = None,
 
     # 2. people: watchlist aliases, surnames and spelling variants of full names
     persons = {c.key for c in cands if labels.get(c.key) == "PERSON" and len(c.key.split()) >= 2}
+    cand_keys = {x.key for x in cands}
     for c in cands:
         if c.key in known_people:
             canon_key = _norm_key(known_people[c.key])
-            if canon_key != c.key and canon_key in {x.key for x in cands}:
+            if canon_key != c.key and canon_key in cand_keys:
                 link.setdefault(c.key, canon_key)
     for c in cands:
         if c.key in link or c.key in persons:
             continue
         words = c.key.split()
         if len(words) == 1 and labels.get(c.key) in {"PERSON", "ORG", "NORP", "GPE", None} \
-                and not _is_acronym(doc.text[c.start:c.end]):
+                and not _is_acronym(doc_text[c.start:c.end]):
             hits = [p for p in persons if p.split()[-1] == words[0] or
                     (p.split()[0] == words[0] and labels.get(c.key) == "PERSON")]
             # Khmer/Chinese names are family-name first, but wire copy repeats
@@ -388,15 +441,18 @@ def consolidate(doc, cands: list[_Cand], original_text: str | None = None,
     for c in cands:
         groups[root(c.key)].append(c)
 
+    known_canon: dict[str, str] = {}
+    for v in known_people.values():
+        known_canon.setdefault(_norm_key(v), v)
     entities = []
     mentions = []
     for rk, group in groups.items():
         label = labels.get(rk) or group[0].label
-        surfaces = [doc.text[c.start:c.end] for c in group]
-        own = [doc.text[c.start:c.end] for c in group if c.key == rk]
+        surfaces = [doc_text[c.start:c.end] for c in group]
+        own = [doc_text[c.start:c.end] for c in group if c.key == rk]
         canonical = max(own, key=lambda s: (len(s.split()), own.count(s))) if own else surfaces[0]
-        if rk in {_norm_key(v) for v in known_people.values()}:
-            canonical = next(v for v in known_people.values() if _norm_key(v) == rk)
+        if rk in known_canon:
+            canonical = known_canon[rk]
         ms = tuple(Mention(c.start, c.end, text[c.start:c.end], label, canonical)
                    for c in sorted(group, key=lambda c: c.start))
         aliases = tuple(sorted({s for s in surfaces if s != canonical}))
@@ -409,4 +465,4 @@ def consolidate(doc, cands: list[_Cand], original_text: str | None = None,
 
 def extract(doc, original_text: str | None = None, known_people: dict[str, str] | None = None):
     """Mentions and entities of a parsed doc."""
-    return consolidate(doc, raw_candidates(doc), original_text, known_people)
+    return consolidate(doc, raw_candidates(doc, original_text), original_text, known_people)

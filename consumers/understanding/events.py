@@ -7,9 +7,10 @@ negated, released, called_for, warrant, possible, background.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import EventFrame, Mention, Sentence
+from .genders import person_genders
 from .titles import GOVERNMENT_WORDS, OPPOSITION_WORDS, PERSON_NOUNS
 from .watchlist import EMPTY, Watchlist
 
@@ -49,10 +50,16 @@ RELEASE_LEMMAS = frozenset({"release", "free", "acquit", "clear", "bail", "drop"
                             "quash", "pardon", "dismiss", "exonerate", "reverse", "lift",
                             "discharge", "withdraw", "absolve", "amnesty", "commute", "throw",
                             "scrap", "void", "annul"})
+ESCAPE_LEMMAS = frozenset({"escape", "flee", "leave", "end", "lift"})
 RELEASE_NOUNS = frozenset({"release", "acquittal", "bail", "pardon", "amnesty", "freedom"})
 SUBORDINATORS = frozenset({"after", "since", "following", "before", "until", "despite"})
 NEG_WORDS = frozenset({"not", "n't", "never", "no"})
 PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
+QUANTIFIER_PRONOUNS = frozenset({"all", "both"})
+FIRST_PERSON = frozenset({"i", "me", "my"})
+PLURAL_PRONOUNS = frozenset({"them", "they", "their"})
+FEMININE = frozenset({"she", "her", "hers"})
+SPEECH_LEMMAS = frozenset({"say", "tell", "write", "add", "declare", "insist"})
 FIGURE_NOUNS = PERSON_NOUNS | frozenset({"lawmaker", "lawmakers", "mp", "mps", "deputies",
                                          "politicians", "leaders", "activists", "figures",
                                          "figure", "members", "officials", "candidates"})
@@ -74,6 +81,7 @@ class _Ctx:
     party_roles: dict
     person_roles: dict
     dateline: str | None
+    genders: dict = None
 
 
 def _mention_at(ctx: _Ctx, char: int) -> Mention | None:
@@ -227,13 +235,52 @@ def _role(tok, person: str | None, ctx: _Ctx) -> tuple[str, str]:
     return "unknown", "no opposition evidence"
 
 
+def _antecedent(tok, ctx: _Ctx):
+    """Nearest earlier PERSON mention whose gender agrees with the pronoun.
+
+    A person with a known gender (first name, title, "she"/"he" use is not tracked)
+    that disagrees is skipped; persons of unknown gender stay candidates.
+    """
+    want = "f" if tok.lower_ in FEMININE else "m"
+    best = None
+    for mm in ctx.mentions:
+        if mm.start >= tok.idx:
+            break
+        if mm.label != "PERSON":
+            continue
+        g = ctx.genders.get(mm.canonical)
+        if g is None or g == want:
+            best = mm
+    return best
+
+
 def _resolve_target(tok, ctx: _Ctx):
     """(target name, role-bearing token, kind) for a token in argument position."""
     if tok.lower_ in {"who", "whom", "that", "which"} and tok.head.dep_ == "relcl":
         tok = tok.head.head  # "Kem Sokha, who was arrested in September"
+    if tok.lower_ in QUANTIFIER_PRONOUNS and not any(c.dep_ == "prep" for c in tok.children):
+        # "X appeared in court with her mother, all charged with forgery"
+        h = tok.head
+        for _ in range(3):
+            subj = next((c for c in h.children if c.dep_ in {"nsubj", "nsubjpass"} and c is not tok), None)
+            if subj is not None:
+                return _resolve_target(subj, ctx)
+            if h.head is h:
+                break
+            h = h.head
     m = _mention_at(ctx, tok.idx)
     if m and m.label == "PERSON":
         return m.canonical, tok, "person"
+    if tok.dep_ == "appos" and tok.lemma_.lower() in PERSON_NOUNS:
+        # "said Antonio Ledezma, an opposition leader who escaped house arrest"
+        hm = _mention_at(ctx, tok.head.idx)
+        if hm and hm.label == "PERSON":
+            return hm.canonical, tok, "person"
+    if tok.dep_ == "compound" and tok.lemma_.lower() in PERSON_NOUNS:
+        # "jailed student leader Joshua Wong"
+        hm = _mention_at(ctx, tok.head.idx)
+        if hm and hm.label == "PERSON":
+            return hm.canonical, tok, "person"
     for c in tok.children:
         if c.dep_ == "appos":
             cm = _mention_at(ctx, c.idx)
@@ -246,13 +293,30 @@ def _resolve_target(tok, ctx: _Ctx):
                 cm = _mention_at(ctx, t.idx)
                 if cm and cm.label == "PERSON":
                     return cm.canonical, tok, "person"
-    if tok.lower_ in PRONOUNS:
-        best = None
-        for mm in ctx.mentions:
-            if mm.start >= tok.idx:
+    if tok.lower_ in FIRST_PERSON:
+        # "I ended up in prison," Tymoshenko said: the speaker of the quote
+        root = tok.sent.root
+        if root.lemma_.lower() in SPEECH_LEMMAS:
+            subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+            sm = _mention_at(ctx, subj.idx) if subj is not None else None
+            if sm and sm.label == "PERSON":
+                return sm.canonical, subj, "pronoun"
+        return "", tok, "pronoun"
+    if tok.lower_ in PLURAL_PRONOUNS:
+        # "Rwigara and her mother said the charges against them were political"
+        h = tok.head
+        for _ in range(6):
+            if h.head is h:
                 break
-            if mm.label == "PERSON":
-                best = mm
+            h = h.head
+            subj = next((c for c in h.children if c.dep_ == "nsubj"), None)
+            sm = _mention_at(ctx, subj.idx) if subj is not None else None
+            # only a plural subject ("X, her mother and sister") can be "them"
+            if sm and sm.label == "PERSON" and any(t.dep_ == "conj" for t in subj.subtree):
+                return sm.canonical, subj, "pronoun"
+        return "", tok, "pronoun"
+    if tok.lower_ in PRONOUNS:
+        best = _antecedent(tok, ctx)
         if best:
             return best.canonical, tok, "pronoun"
         return "", tok, "pronoun"
@@ -261,9 +325,17 @@ def _resolve_target(tok, ctx: _Ctx):
         if any(c.dep_ in {"appos", "compound"} and c.lemma_.lower() in PERSON_NOUNS for c in tok.children):
             return m.canonical, tok, "person"
         return "", tok, "org"
+    if tok.pos_ in {"NOUN", "PROPN", "ADJ", "PRON"}:
+        for prep in tok.children:
+            # "several including student protest leader Joshua Wong"
+            if prep.dep_ == "prep" and prep.lower_ in {"including", "among"}:
+                for p in prep.children:
+                    pm = _mention_at(ctx, p.idx)
+                    if p.dep_ == "pobj" and pm and pm.label == "PERSON":
+                        return pm.canonical, p, "person"
     if tok.pos_ in {"NOUN", "PROPN"}:
         words = sorted(_np_words(tok, 8), key=lambda t: t.i)
-        return " ".join(t.text for t in words if not t.is_punct), tok, "group"
+        return " ".join(t.text for t in words if not t.is_punct and not t.is_space), tok, "group"
     return "", tok, "none"
 
 
@@ -343,6 +415,9 @@ def _state_args(tok):
     return [x for t in targets for x in _expand_conj(t)], None
 
 
+_AIM_VERBS = frozenset({"aim", "bring", "level", "file", "lodge", "press"})
+
+
 def _noun_args(tok):
     targets, agent = [], None
     for c in tok.children:
@@ -354,6 +429,14 @@ def _noun_args(tok):
             agent = next((p for p in c.children if p.dep_ == "pobj"), None)
         elif c.dep_ == "compound" and c.pos_ == "PROPN":
             targets.append(c)  # "the Navalny arrest"
+        elif c.dep_ == "acl" and c.lemma_.lower() in _AIM_VERBS:
+            # "the charges aimed at Demirtas", "charges brought against him"
+            for p in c.children:
+                if p.dep_ == "prep" and p.lower_ in {"at", "against"}:
+                    targets += [o for o in p.children if o.dep_ == "pobj"]
+    if not targets and tok.dep_ == "dobj" and any(c.lower_ == "house" for c in tok.children):
+        # "X, who escaped house arrest this month": the subject was under house arrest
+        targets = [c for c in tok.head.children if c.dep_ == "nsubj"]
     return [x for t in targets for x in _expand_conj(t)], agent
 
 
@@ -370,7 +453,7 @@ def _status(tok, is_noun: bool, sentence: Sentence, ctx: _Ctx) -> tuple[str, str
     if is_noun and tok.head.pos_ in {"VERB", "AUX"} and any(c.dep_ == "neg" for c in tok.head.children):
         return "negated", f"negated '{tok.head.text}'"
     # calls for / warrants for an arrest
-    governors = heads[1:2]
+    governors = heads[1:2] if is_noun or tok.dep_ != "conj" else []
     if len(heads) > 2 and heads[1].dep_ == "prep" and heads[1].lower_ in {"for", "of"}:
         governors = heads[1:3]  # "called for his arrest", "warrant for the arrest"
     for h in governors:
@@ -385,6 +468,16 @@ def _status(tok, is_noun: bool, sentence: Sentence, ctx: _Ctx) -> tuple[str, str
         return "warrant", "arrest warrant"
     # threats and possibilities ("escaped house arrest" was real; "escape arrest" was not)
     real_state = any(c.lower_ == "house" for c in tok.children)
+    if real_state and len(heads) > 1 and heads[1].lemma_.lower() in ESCAPE_LEMMAS:
+        return "background", f"'{heads[1].text}' house arrest (was held, no longer is)"
+    if is_noun and tok.dep_ == "pobj" and tok.head.lower_ in STATE_PREPS:
+        # "has been under house arrest since 2017": an ongoing state, not news
+        clause = next((h for h in heads[2:] if h.pos_ in {"VERB", "AUX"}), None)
+        scope = [tok] + ([clause] if clause is not None else [])
+        for h in scope:
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ == "since":
+                    return "background", f"ongoing 'since' state"
     for h in heads[:4] if not real_state else []:
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in h.children):
             return "possible", "modal verb"
@@ -392,8 +485,8 @@ def _status(tok, is_noun: bool, sentence: Sentence, ctx: _Ctx) -> tuple[str, str
             return "possible", f"'{h.text}' governs the trigger"
         if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in h.children):
             return "possible", "conditional"
-        if h.pos_ == "VERB" and h is not tok:
-            break
+        if h is not tok and (h.pos_ == "VERB" or h.pos_ == "AUX" and h.dep_ in {"ROOT", "ccomp", "conj", "advcl"}):
+            break  # "Lopez is under arrest" inside "... the opposition may struggle"
     # released / acquitted / bailed: the clause that contains the trigger is about release
     clause = next((h for h in heads if h.pos_ in {"VERB", "AUX"}), heads[-1])
     clause_heads = heads[:heads.index(clause) + 1] if clause in heads else heads
@@ -451,9 +544,16 @@ def _sentence_of(ctx: _Ctx, char: int) -> Sentence | None:
 def _is_charge_sense(tok) -> bool:
     """"charged with treason", "charges against him" -- not "in charge", "charged a fee"."""
     if tok.pos_ in {"VERB", "AUX"}:
+        # "charged another official and eight others with forming an armed group"
+        if any(t.dep_ == "prep" and t.lower_ == "with" and t.head.dep_ in {"dobj", "conj"}
+               for c in tok.children if c.dep_ == "dobj" for t in c.subtree):
+            return True
         return any(c.dep_ == "prep" and c.lower_ in {"with", "over", "for"} for c in tok.children) \
             or any(c.dep_ == "nsubjpass" for c in tok.children) and tok.dep_ != "amod"
     return any(c.dep_ == "prep" and c.lower_ in {"against"} for c in tok.children) or \
+        any(c.dep_ == "acl" and c.lemma_.lower() in _AIM_VERBS and
+            any(p.dep_ == "prep" and p.lower_ in {"at", "against"} for p in c.children)
+            for c in tok.children) or \
         any(c.lower_ in {"criminal", "treason", "terrorism", "corruption", "fraud", "murder",
                          "sedition", "espionage", "incitement"} for c in tok.children)
 
@@ -466,8 +566,10 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     lead = {s.index for s in sentences if s.start < headline_end}
     lead |= {s.index for s in body_sents[:LEAD_SENTENCES]}
     ctx = _Ctx(doc, mentions, {m.start: m for m in mentions}, sentences, headline_end,
-               frozenset(lead), watchlist, party_roles, person_roles, dateline)
+               frozenset(lead), watchlist, party_roles, person_roles, dateline,
+               person_genders(doc, mentions))
     frames: list[EventFrame] = []
+    described: list = []  # lead frames about one unnamed opposition figure
     for tok in doc:
         lem = _lemma(tok)
         is_verb = tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB") or \
@@ -482,8 +584,10 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
             targets, agent = _verb_args(tok)
             is_noun = False
         elif tok.pos_ in {"NOUN", "PROPN"} and lem in STATE_NOUNS and tok.dep_ == "pobj" \
-                and tok.head.lower_ in STATE_PREPS and not any(c.dep_ in {"poss", "prep"} and
-                                                               c.lower_ != "for" for c in tok.children):
+                and tok.head.lower_ in STATE_PREPS and not any(
+                    c.dep_ == "poss" or c.dep_ == "prep" and c.lower_ in {"of", "against", "by"}
+                    for c in tok.children):
+            # "is under house arrest in South Africa", "held in a jail in Edirne"
             action = STATE_NOUNS[lem]
             targets, agent = _state_args(tok)
             is_noun = True
@@ -517,6 +621,8 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
                 role, evidence = _role(rtok, name, ctx)
             elif kind == "group":
                 role, evidence = _group_role(rtok, ctx)
+                if role == "opposition" and rtok.tag_ in {"NN", "NNP"} and sent.index in ctx.lead_ids:
+                    described.append((sent, name))
             else:
                 role, evidence = "unknown", "no named target"
             frames.append(EventFrame(
@@ -526,7 +632,100 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
                 place=place, time=time, status=status,
                 details={"status_reason": why, "target_kind": kind, "lemma": lem},
             ))
-    return tuple(frames)
+    frames = _name_the_described(frames, described, mentions, person_roles)
+    return tuple(_main_news(frames, doc, sentences, headline_end, body_sents))
+
+
+def _name_the_described(frames: list, described: list, mentions, person_roles) -> list:
+    """Wire leads often describe before they name: "A Hungarian MEP who belongs to the
+    opposition Jobbik party has been charged with spying ..." and then "The charges
+    against Bela Kovacs ...". The first person named after such a lead who is also the
+    target of an arrest-family frame inherits the lead's opposition role."""
+    if not described:
+        return frames
+    sent, phrase = described[0]
+    targets = {f.target for f in frames if f.target and f.details.get("target_kind") in {"person", "pronoun"}}
+    first_person = next((m for m in mentions if m.label == "PERSON" and m.start >= sent.start), None)
+    if first_person is None or first_person.canonical not in targets:
+        return frames
+    name = first_person.canonical
+    if person_roles.get(name, ("unknown",))[0] not in {"unknown", "opposition"}:
+        return frames
+    if any(m.canonical != name and m.label == "PERSON" and m.start < first_person.start
+           for m in mentions if m.start >= sent.start):
+        return frames
+    evidence = f"named after the lead's '{phrase}'"
+    return [replace(f, target_role="opposition", role_evidence=evidence)
+            if f.target == name and f.target_role == "unknown" else f for f in frames]
+
+
+# Events that, when they are what the headline or the lead sentence is about, make an
+# arrest mentioned nearby background rather than the news: "X pardoned", "court frees
+# Y", "US denies role", "jailed activists win appeal".
+COMPETING_LEMMAS = frozenset({
+    "release", "free", "pardon", "acquit", "appeal", "deny", "reject", "overturn", "quash",
+    "commute", "reduce", "dismiss", "exonerate", "amnesty", "bail", "absolve", "rebuff",
+    "refute", "dispute", "uphold", "win",
+})
+COMPETING_WORDS = frozenset({
+    "released", "releases", "freed", "frees", "pardoned", "pardons", "pardon", "acquitted",
+    "acquits", "acquittal", "appeal", "appeals", "denies", "deny", "denied", "rejects",
+    "rejected", "bail", "release", "overturned", "overturns", "quashed", "quashes",
+    "commuted", "commutes", "amnesty", "cleared", "clears",
+})
+
+
+def _competing_root(doc, sentence: Sentence, arrest_starts=frozenset()):
+    """The main verb of a sentence when it reports a competing event, else None.
+
+    Main verbs are the root, its coordinated verbs and (for "X said ..." and misparses
+    of it) its clausal complements; the leftmost competing or arrest verb decides.
+    """
+    span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+    if span is None:
+        return None
+    root = span.root
+    verbs = [root] + [c for c in root.children if c.dep_ in {"conj", "ccomp"} and c.pos_ in {"VERB", "AUX"}]
+    for v in sorted(verbs, key=lambda t: t.i):
+        if v.idx in arrest_starts:
+            return None
+        if _lemma(v) in COMPETING_LEMMAS or v.lower_ in COMPETING_WORDS:
+            return v
+    return None
+
+
+def _main_news(frames: list, doc, sentences, headline_end: int, body_sents) -> list:
+    """Demote "reported" frames to background when the story's main news is something
+    else: the headline announces a release/pardon/appeal/denial, or the lead sentence's
+    main verb does. An arrest the headline itself reports (as its main verb) stands."""
+    reported = [f for f in frames if f.status == "reported"]
+    if not reported:
+        return frames
+    head_sents = [s for s in sentences if s.start < headline_end]
+    first_body = body_sents[0] if body_sents else None
+    reason = None
+    for s in head_sents:
+        span = doc.char_span(s.start, s.end, alignment_mode="expand")
+        if span is None:
+            continue
+        if any(f.sentence.index == s.index and f.trigger_start == span.root.idx for f in reported):
+            return frames  # "Police arrest opposition leader ..." is the news
+        hit = next((t for t in span if t.lower_ in COMPETING_WORDS), None)
+        if hit is not None:
+            reason = f"headline is about '{hit.text}'"
+            break
+    if reason is None and first_body is not None:
+        v = _competing_root(doc, first_body, frozenset(f.trigger_start for f in reported))
+        if v is not None:
+            reason = f"lead sentence is about '{v.text}'"
+    if reason is None:
+        return frames
+    out = []
+    for f in frames:
+        if f.status == "reported":
+            f = replace(f, status="background", details={**f.details, "status_reason": f"not the main news: {reason}"})
+        out.append(f)
+    return out
 
 
 def _group_role(tok, ctx: _Ctx) -> tuple[str, str]:
@@ -539,7 +738,10 @@ def _group_role(tok, ctx: _Ctx) -> tuple[str, str]:
     opp = _has_opposition(words)
     if opp and (head in FIGURE_NOUNS or tok.lower_ in FIGURE_NOUNS):
         return "opposition", f"group '{' '.join(t.text for t in sorted(words, key=lambda t: t.i))}'"
-    pr = _party_role_in(words, ctx)
+    owner = [c for c in tok.children if c.dep_ == "poss"]
+    if owner and owner[0].lower_ == "whose" and tok.head.dep_ == "relcl":
+        owner = [tok.head.head]  # "the HDP, whose leaders have been jailed"
+    pr = _party_role_in(words + owner, ctx)
     if pr and (head in FIGURE_NOUNS or tok.lower_ in FIGURE_NOUNS):
         return pr
     if any(t.lower_ in GOVERNMENT_WORDS for t in words):

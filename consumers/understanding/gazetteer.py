@@ -200,3 +200,21 @@ Western Province|Eastern Province|Northern Transvaal|Free State|Otago|Canterbury
 Wellington|Northern Districts|Central Districts
 """
 COUNTY_NAMES = _split(COUNTIES)
+
+
+# Well-known organisations by acronym or short name (international bodies, agencies,
+# exchanges, leagues, news agencies). The small model often types them PERSON/GPE or
+# misses them; a bare mention of one of these is an organisation.
+ORG_NAMES = frozenset("""
+UN U.N. NATO EU E.U. IMF OPEC FIFA UEFA IOC WTO WHO OSCE ASEAN OAU PLO IRA ETA FBI CIA NASA ECB
+OECD UNICEF UNHCR ICRC Interpol Reuters AFP BBC CNN Bundesbank Fed FOMC NYMEX COMEX CBOT LIFFE
+MATIF SEC FDA EPA NAACP NAPM GATT UNESCO UNCTAD IAEA ANC PKK KDP PUK Hamas Hezbollah Fatah
+Itar-Tass Tass Interfax Xinhua Kyodo Bernama Antara Tanjug ANSA DPA AP APEC G7 G8 NBA NFL NHL
+MLB PGA ATP WTA ICC IAAF ITF FIS UCI FIA BHP Boeing Airbus Microsoft IBM Intel Fiat Nestle
+Sony Toyota Nissan Honda Volkswagen Daimler Siemens Philips Unilever Shell Exxon Mobil Chevron
+Texaco Gazprom Lukoil Aeroflot Lufthansa Alitalia Iberia KLM Qantas Ericsson Nokia Alcatel
+Renault Peugeot Citroen Volvo Saab Benetton Ferrari McLaren
+""".split())
+
+# Acronyms that are also ordinary words or initials in capitalised copy: relabel only.
+ORG_NAMES_NO_RULER = frozenset({"WHO", "AP", "Fed", "Shell", "ETA", "SEC", "ANC", "ICC", "UN"})

@@ -25,6 +25,19 @@ def is_team_sport(text: str) -> bool:
     return bool(_TEAM_SPORT_HEADER.match(text.lstrip()[:120]))
 
 
+_DATE_TOKEN = re.compile(r"^\d{4}-\d\d-\d\d$")
+
+
+def _dateline_after(doc, i: int) -> bool:
+    """A dateline continues after token i: ", Region 1996-08-30" or "(Reuters)"."""
+    for t in doc[i:i + 6]:
+        if _DATE_TOKEN.match(t.text) or t.text == "Reuters":
+            return True
+        if "\n" in t.text:
+            return False
+    return False
+
+
 def team_label(doc, tok_start: int, tok_end: int, label: str, text: str) -> str:
     """Label a name gets in team-sport copy."""
     if text in _COUNTRIES or text in NATIONALITY_NAMES:
@@ -33,7 +46,36 @@ def team_label(doc, tok_start: int, tok_end: int, label: str, text: str) -> str:
         return label
     if text not in _PLACEISH and label not in {"GPE", "LOC"}:
         return label
+    nxt = doc[tok_end] if tok_end < len(doc) else None
+    if nxt is not None and (_DATE_TOKEN.match(nxt.text) or nxt.text in {",", "("} and _dateline_after(doc, tok_end)):
+        return label  # a dateline: "LONDON 1996-08-30", "LONDON (Reuters) -"
     prev = doc[tok_start - 1] if tok_start > 0 else None
     if prev is not None and prev.lower_ in _PLACE_PREPS:
         return label
     return "ORG"
+
+
+# Results and standings lines in team-sport copy: "Stoke 2 Barnsley 1",
+# "Proleter (Z) 3 Mladost (L) 0", "Stoke 10 6 2 2 15 9 20". The names there are teams.
+_NAME = r"[A-Z][\w.'&-]*(?: (?:[A-Z][\w.'&-]*|of|de|la|del|the|'s|\( ?[A-Z]{1,3} ?\)))*"
+_NAME_SPACED = _NAME.replace(" ", " ?")
+_RESULT_LINE = re.compile(rf"^[ \t]*(?P<a>{_NAME_SPACED}) (?P<sa>\d+) (?P<b>{_NAME_SPACED}) (?P<sb>\d+)\b[^\n]*$",
+                          re.MULTILINE)
+_STANDING_LINE = re.compile(rf"^[ \t]*(?P<a>{_NAME_SPACED})(?: \d+){{4,}}[^\n]*$", re.MULTILINE)
+
+
+def table_teams(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) of team names in results/standings lines of team-sport copy.
+
+    National sides keep the place label (CoNLL/Reuters convention)."""
+    out = []
+    for rx, groups in ((_RESULT_LINE, ("a", "b")), (_STANDING_LINE, ("a",))):
+        for m in rx.finditer(text):
+            for g in groups:
+                name = m.group(g)
+                if name.isupper() and len(name) > 3 and " " not in name and name not in _PLACEISH \
+                        and name not in _COUNTRIES:
+                    continue  # "TOTAL 4 ..." style all-caps words that are not places
+                label = "GPE" if name in _COUNTRIES else "ORG"
+                out.append((m.start(g), m.end(g), label))
+    return out

@@ -97,3 +97,38 @@ def test_headline_offsets(analyzer):
     assert a.headline_end == len("Russia detains Navalny")
     for m in a.mentions:
         assert a.text[m.start:m.end] == m.text
+
+
+def test_results_table_teams_are_orgs(analyzer):
+    body = ("SOCCER - SCOTTISH LEAGUE RESULTS\n"
+            "GLASGOW 1996-08-31\n"
+            "Results of Scottish league matches on Saturday:\n"
+            "Cowdenbeath 2 Alloa 1\n"
+            "Queen's Park 0 East Fife 3\n"
+            "Standings:\n"
+            "Cowdenbeath 4 3 1 0 8 2 10\n"
+            "Scotland 4 2 1 1 5 4 7\n")
+    a = analyzer.analyse("", body)
+    labels = {m.text: m.label for m in a.mentions}
+    for team in ("Cowdenbeath", "Alloa", "Queen's Park", "East Fife"):
+        assert labels.get(team) == "ORG", labels
+    assert labels.get("Scotland") == "GPE"  # national sides stay places
+
+
+def test_table_rule_only_in_team_sport_copy():
+    from consumers.understanding.sports import is_team_sport, table_teams
+    text = "MARKETS - LONDON CLOSE\nLondon 5 Paris 3\n"
+    assert not is_team_sport(text)
+    assert table_teams("Stoke 2 Barnsley 1\n") == [(0, 5, "ORG"), (8, 16, "ORG")]
+
+
+def test_category_words_are_not_names(analyzer):
+    a = analyzer.analyse("", "TENNIS - RESULTS AT U.S. OPEN\nNEW YORK 1996-08-30\nWomen 's singles, first round:\n")
+    assert not any(m.text.startswith("Women") for m in a.mentions)
+
+
+def test_leading_decade_not_part_of_person(analyzer):
+    body = ("Prosecutors charged Bela Kovacs on Wednesday. In the 1990s Kovacs lived in Moscow. "
+            "Kovacs denied the charges.")
+    a = analyzer.analyse("", body)
+    assert not any(any(ch.isdigit() for ch in m.text) for m in a.mentions if m.label == "PERSON")

@@ -219,7 +219,7 @@ def cmd_check(args, app) -> int:
 # --- parser -----------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    from wirewatch import alerting_cli, feeds_cli, sql_cli, understanding_cli
+    from wirewatch import alerting_cli, bench_cli, feeds_cli, sql_cli, understanding_cli
 
     parser = argparse.ArgumentParser(
         prog="wirewatch",
@@ -287,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     understanding_cli.register(sub)
     alerting_cli.register(sub)
     feeds_cli.register(sub)
+    bench_cli.register(sub)
 
     p = sub.add_parser("check", help="health probe: exit 0 when Kafka and PostgreSQL answer, else 1")
     p.set_defaults(func=cmd_check)

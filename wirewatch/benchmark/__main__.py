@@ -1,0 +1,23 @@
+"""``python -m wirewatch.benchmark [--quick] [--stories N] [--out DIR] [--profile]``."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv=None) -> int:
+    from wirewatch import bench_cli
+    from wirewatch.bootstrap import bootstrap
+    from wirewatch.cli import _setup_logging
+    from wirewatch.settings import get_settings
+
+    parser = argparse.ArgumentParser(prog="python -m wirewatch.benchmark", description=bench_cli.__doc__)
+    bench_cli.add_arguments(parser)
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    _setup_logging("WARNING", settings.log_format)
+    return bench_cli.cmd_bench(args, bootstrap(settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

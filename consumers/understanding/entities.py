@@ -7,6 +7,7 @@ Kem Sokha. Input: a parsed spaCy Doc whose text is the normalised analysis text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -76,8 +77,13 @@ class _Cand:
     aliases: set = field(default_factory=set)
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+@lru_cache(maxsize=65536)
 def _norm_key(text: str) -> str:
-    return re.sub(r"[^\w]+", " ", text.lower()).strip()
+    # Cached: watchlist names are normalised again for every document otherwise.
+    return _NON_WORD.sub(" ", text.lower()).strip()
 
 
 def _trim(doc, start: int, end: int, label: str) -> tuple[int, int, bool]:

@@ -121,7 +121,8 @@ class PostgresStore:
                 row["first_position"] = min(row["first_position"], e.first_position)
                 row["aliases"] = sorted(set(row["aliases"]) | set(e.aliases))
             rows.extend(merged.values())
-        conn.execute(insert(Mention).values(rows))
+        # executemany: one cached statement (insertmanyvalues), not a new giant VALUES list per batch.
+        conn.execute(insert(Mention), rows)
 
     # --- alerts: one per event, evidence per story, outbox rows (consumers/alerting) ---
 

@@ -8,15 +8,20 @@ least one term of every clause (a conjunctive approximation of the topic):
 * OR: distributed over the branches' clauses, (a AND b) OR c -> (a OR c) AND (b OR c),
   while the product stays small (<= 16 clauses); beyond that, one clause: the union of
   each branch's most selective clause. If a branch has no clause, neither does the OR.
-* NOT and ``exclude``: nothing (they only remove matches); field scopes are ignored
+* NOT and ``exclude``: nothing (they only remove matches)
+* a ``headline:`` word is the term ``h:<word>``, met only by a headline token (every
+  token of a headline-scoped word or phrase lies in the headline); other scopes (and
+  headline-scoped prefixes) are ignored
 * entities / event conditions: pseudo-terms ``entity:<name>``, ``type:<LABEL>``,
-  ``country:<name>``, ``event:<family>``
+  ``country:<name>``, ``event:<family>``, and ``target:<name>`` for an event restricted
+  to named targets (the document provides each frame's target and, when the target is
+  an entity's canonical name, every name of every such entity: a superset of what
+  ``EventCondition.frames`` accepts)
 
 A topic with no clause is evaluated for every document. For the others, the most
 selective clause is the *anchor*, indexed term -> topics; a document's terms select the
 anchored topics, and each is kept only if its other clauses also meet the document's
-terms (one subset test against the clause ids the document satisfies, both built
-in C). Whole words are found by set intersection with the document vocabulary;
+terms (one ``isdisjoint`` per clause, most selective first, in C). Whole words are found by set intersection with the document vocabulary;
 prefixes by one pyahocorasick pass over the space-joined vocabulary. The cost per
 document therefore follows the number of anchored and candidate topics, not the
 total number of topics.
@@ -24,7 +29,10 @@ total number of topics.
 Selectivity: with ``doc_freq`` (word -> fraction of past items containing it, see
 ``document_frequencies``) a term costs its document frequency (a prefix: the sum over
 known words with that prefix; unknown words count as rare). Without it, a heuristic:
-longer words are rarer, news stop words are common. Analysis pseudo-terms are rare.
+longer words are rarer, news stop words are common. Analysis pseudo-terms are rare;
+with ``doc_freq`` a name pseudo-term (entity, country, target) costs no more than the
+frequency of its rarest word (a name usually appears in the text), so "arrest in
+Cambodia" anchors on Cambodia rather than on every arrest.
 
 Presearch must never drop a topic that would match: ``Matcher(presearch=False)`` is the
 oracle, and the tests check both give identical matches.
@@ -37,7 +45,7 @@ from itertools import chain
 import ahocorasick
 
 from consumers.matching.conditions import COUNTRY_LABELS, dateline_ngrams, entity_names
-from consumers.matching.document import Document, tokenize
+from consumers.matching.document import HEADLINE, Document, normalise_name, tokenize
 from consumers.matching.query import And, Leaf, Near, Not, Or
 from consumers.matching.topics import Topic
 
@@ -49,11 +57,15 @@ will with would after also about more over new one two year years told reuters
 government president minister state people last first percent could up out other
 """.split())
 _MAX_DISTRIBUTED = 16
-_PSEUDO_COST = {"event": 0.1, "entity": 0.05, "type": 0.5, "country": 0.2}
+_PSEUDO_COST = {"event": 0.1, "entity": 0.05, "type": 0.5, "country": 0.2, "target": 0.05}
+_NAMED = ("entity", "country", "target")
+_HEADLINE_SHARE = 0.1
 
 
-def _word_key(word: str, prefix: bool) -> str:
-    return f"p:{word}" if prefix else f"w:{word}"
+def _word_key(word: str, prefix: bool, scope: str | None = None) -> str:
+    if prefix:
+        return f"p:{word}"
+    return f"h:{word}" if scope == HEADLINE else f"w:{word}"
 
 
 def document_frequencies(texts, min_count: int = 2) -> dict[str, float]:
@@ -86,7 +98,14 @@ class TermCost:
     def _cost(self, key: str) -> float:
         kind, _, value = key.partition(":")
         if kind == "x":
-            return _PSEUDO_COST.get(value.partition(":")[0], 0.5)
+            sub, _, name = value.partition(":")
+            base = _PSEUDO_COST.get(sub, 0.5)
+            if self.doc_freq is not None and sub in _NAMED and name:
+                words = name.split()
+                return min(base, min(self.doc_freq.get(w, self._floor) for w in words))
+            return base
+        if kind == "h":  # a word in a ~12-token headline, not anywhere in ~400 tokens
+            return _HEADLINE_SHARE * self(f"w:{value}")
         if self.doc_freq is not None:
             if kind == "w":
                 return self.doc_freq.get(value, self._floor)
@@ -117,7 +136,7 @@ def _best(clauses: list[frozenset[str]], cost=_default_cost) -> frozenset[str]:
 def query_clauses(node, cost=_default_cost) -> list[frozenset[str]]:
     """Clauses every match of the query satisfies ([] = no usable constraint)."""
     if isinstance(node, Leaf):
-        return [frozenset({_word_key(w, p)}) for w, p in node.words]
+        return [frozenset({_word_key(w, p, node.scope)}) for w, p in node.words]
     if isinstance(node, Not):
         return []
     if isinstance(node, Near):
@@ -156,8 +175,11 @@ def topic_clauses(topic: Topic, cost=_default_cost) -> list[frozenset[str]]:
             out.append(frozenset(f"x:type:{t}" for t in ent.types))
         if ent.countries:
             out.append(frozenset(f"x:country:{c}" for c in ent.country_names))
-    if topic.event is not None:
-        out.append(frozenset({f"x:event:{topic.event.type}"}))
+    ev = topic.event
+    if ev is not None:
+        out.append(frozenset({f"x:event:{ev.type}"}))
+        if ev.target:
+            out.append(frozenset(f"x:target:{n}" for n in ev.target_names))
     return list(dict.fromkeys(out))  # dedupe, keep order
 
 
@@ -167,12 +189,19 @@ def analysis_terms(doc: Document) -> set[str]:
     if a is None:
         return set()
     keys = {f"x:event:{f.event}" for f in a.events}
+    by_canonical: dict[str, set[str]] = {}
     for e in a.entities:
         keys.add(f"x:type:{e.label}")
         names = entity_names(e)
         keys.update(f"x:entity:{n}" for n in names)
         if e.label in COUNTRY_LABELS:
             keys.update(f"x:country:{n}" for n in names)
+        if a.events:
+            by_canonical.setdefault(normalise_name(e.canonical), set()).update(names)
+    for f in a.events:
+        key = normalise_name(f.target)
+        keys.add(f"x:target:{key}")
+        keys.update(f"x:target:{n}" for n in by_canonical.get(key, ()))
     keys.update(f"x:country:{n}" for n in dateline_ngrams(a.dateline))
     return keys
 
@@ -182,11 +211,11 @@ class Presearcher:
         cost = TermCost(doc_freq) if doc_freq else _default_cost
         self.n_topics = len(topics)
         ids: dict[str, int] = {}  # term key -> term id
-        clause_ids: dict[frozenset[int], int] = {}  # non-anchor clause -> clause id
+        shared: dict[frozenset[int], frozenset[int]] = {}  # one object per distinct clause
         self.always: list[int] = []
         self.anchor_postings: dict[int, list[int]] = {}  # term id -> topics anchored on it
-        self.clause_postings: dict[int, list[int]] = {}  # term id -> non-anchor clauses with it
-        self.checks: list[frozenset[int]] = [frozenset()] * len(topics)  # clause ids to satisfy
+        # per topic, its other clauses as sets of term ids, most selective first
+        self.checks: list[tuple[frozenset[int], ...]] = [()] * len(topics)
         self.clauses: list[list[frozenset[str]]] = []
         for t_idx, topic in enumerate(topics):
             clauses = topic_clauses(topic, cost)
@@ -195,22 +224,18 @@ class Presearcher:
                 self.always.append(t_idx)
                 continue
             anchor = _best(clauses, cost)
-            checks = set()
-            for clause in clauses:
+            for k in anchor:
+                self.anchor_postings.setdefault(ids.setdefault(k, len(ids)), []).append(t_idx)
+            others = sorted((c for c in clauses if c is not anchor), key=lambda c: (clause_cost(c, cost), sorted(c)))
+            checks = []
+            for clause in others:
                 term_ids = frozenset(ids.setdefault(k, len(ids)) for k in clause)
-                if clause is anchor:
-                    for tid in term_ids:
-                        self.anchor_postings.setdefault(tid, []).append(t_idx)
-                    continue
-                cid = clause_ids.get(term_ids)
-                if cid is None:
-                    cid = clause_ids[term_ids] = len(clause_ids)
-                    for tid in term_ids:
-                        self.clause_postings.setdefault(tid, []).append(cid)
-                checks.add(cid)
-            self.checks[t_idx] = frozenset(checks)
+                checks.append(shared.setdefault(term_ids, term_ids))
+            self.checks[t_idx] = tuple(checks)
         self.words = {k[2:]: i for k, i in ids.items() if k.startswith("w:")}
         self.word_set = frozenset(self.words)
+        self.head_words = {k[2:]: i for k, i in ids.items() if k.startswith("h:")}
+        self.head_word_set = frozenset(self.head_words)
         self.pseudo = {k: i for k, i in ids.items() if k.startswith("x:")}
         self.prefixes: ahocorasick.Automaton | None = None
         prefix_keys = {k[2:]: i for k, i in ids.items() if k.startswith("p:")}
@@ -225,6 +250,9 @@ class Presearcher:
         vocab = doc.vocab()
         words = self.words
         found = set(map(words.__getitem__, vocab & self.word_set))
+        if self.head_words and doc.n_headline:
+            head = self.head_words
+            found.update(map(head.__getitem__, self.head_word_set.intersection(doc.tokens[:doc.n_headline])))
         if self.prefixes is not None:
             found.update(i for _, i in self.prefixes.iter(" " + " ".join(vocab)))
         if self.pseudo and doc.analysis is not None:
@@ -235,11 +263,13 @@ class Presearcher:
     def candidates(self, doc: Document) -> list[int]:
         """Indices of topics that may match ``doc``, ascending."""
         found = self.doc_terms(doc)
-        # Both unions run in C (chain/map/filter); only the anchored topics are looped over.
+        # The union runs in C (chain/map/filter); only the anchored topics are looped
+        # over, each checking its other clauses (most selective first) against the
+        # document's terms, also in C. Nothing here grows with the number of topics
+        # that merely share a common word with the document.
         anchored = set(chain.from_iterable(filter(None, map(self.anchor_postings.get, found))))
-        satisfied = set(chain.from_iterable(filter(None, map(self.clause_postings.get, found))))
-        checks = self.checks
-        out = [t for t in anchored if checks[t] <= satisfied]
+        checks, disjoint = self.checks, found.isdisjoint
+        out = [t for t in anchored if not any(map(disjoint, checks[t]))]
         out.extend(self.always)
         out.sort()
         return out

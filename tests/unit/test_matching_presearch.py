@@ -34,7 +34,10 @@ def test_clauses_for_each_operator():
     assert clauses("army AND coup") == {frozenset({"w:army"}), frozenset({"w:coup"})}
     assert clauses("army OR coup") == {frozenset({"w:army", "w:coup"})}
     assert clauses("coup NEAR/3 army") == {frozenset({"w:coup"}), frozenset({"w:army"})}
-    assert clauses("headline:coup") == {frozenset({"w:coup"})}  # scopes are ignored
+    assert clauses("headline:coup") == {frozenset({"h:coup"})}  # a headline word
+    assert clauses('headline:"military coup"') == {frozenset({"h:military"}), frozenset({"h:coup"})}
+    assert clauses("lead:coup body:army headline:arrest*") == {
+        frozenset({"w:coup"}), frozenset({"w:army"}), frozenset({"p:arrest"})}  # other scopes ignored
     assert clauses("coup NOT rumour") == {frozenset({"w:coup"})}  # NOT contributes nothing
 
 
@@ -99,6 +102,12 @@ def test_candidates_by_word_prefix_and_always():
     assert ps.always == []
 
 
+def test_headline_scoped_words_need_the_headline():
+    ps = Presearcher([topic(name="h", query='headline:"military coup" AND army'), topic(name="a", query="army")])
+    assert ps.candidates(Document("d", "Army denies it", "A military coup was rumoured.")) == [1]
+    assert ps.candidates(Document("d", "Military coup feared", "The army denied it.")) == [0, 1]
+
+
 def test_pseudo_terms_need_an_analysis():
     ps = Presearcher([topic(event={"type": "arrest"}), topic(name="e", entities={"types": ["PERSON"]})])
     assert ps.candidates(Document("d", "Police arrest opposition leader", "")) == []
@@ -138,17 +147,19 @@ def reuters():
 
 def test_presearch_equals_brute_force_on_reuters(reuters):
     docs = read_articles(reuters, 2000)
-    topics = generate_topics(1000, seed=11)
+    topics = generate_topics(1000, seed=11, famous_share=1.0)
     n_matches, n_candidates = assert_oracle(docs, topics)
-    assert n_matches > 200  # not vacuous
+    # generated topics are specific (a name AND a topical term): even with only famous
+    # names, a topic fires on ~0.01% of stories, so 2M pairs give ~150-200 matches
+    assert n_matches > 100  # not vacuous
     assert n_candidates / len(docs) < 0.02 * len(topics)  # and presearch really prunes
 
 
 def test_presearch_with_doc_freq_equals_brute_force(reuters):
     docs = read_articles(reuters, 300)
     doc_freq = document_frequencies(d.headline + "\n\n" + d.body for d in read_articles(reuters, 1000, skip=300))
-    n_matches, _ = assert_oracle(docs, generate_topics(1000, seed=12), doc_freq)
-    assert n_matches > 20
+    n_matches, _ = assert_oracle(docs, generate_topics(1000, seed=12, famous_share=1.0), doc_freq)
+    assert n_matches > 10
 
 
 def _slow_selected(config) -> bool:
@@ -163,5 +174,5 @@ def test_presearch_equals_brute_force_on_whole_reuters_corpus(reuters, request):
         pytest.skip("slow: run with -m slow or WIREWATCH_SLOW=1")
     docs = read_articles(reuters)
     assert len(docs) >= 14000
-    n_matches, _ = assert_oracle(docs, generate_topics(800, seed=13))
-    assert n_matches > 1000
+    n_matches, _ = assert_oracle(docs, generate_topics(800, seed=13, famous_share=1.0))
+    assert n_matches > 500

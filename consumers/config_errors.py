@@ -1,7 +1,11 @@
-"""Errors in a user's YAML file, each with its file, line and reason, all reported at once."""
+"""Errors in a user's YAML file, each with its file, line and reason, all reported at once,
+and the node walker that collects them (topics and delivery rules share it)."""
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
+
+import yaml
 
 
 @dataclass(frozen=True)
@@ -24,3 +28,39 @@ class ConfigFileError(ValueError):
         n = len(self.errors)
         head = f"{n} error{'s' if n != 1 else ''} in {self.what}:"
         super().__init__("\n".join([head] + [f"  {e}" for e in self.errors]))
+
+
+class NodeChecker:
+    """Walks YAML nodes (which keep their line numbers) and collects LocatedErrors."""
+
+    def __init__(self, source: str, loader) -> None:
+        self.source = source
+        self.loader = loader
+        self.errors: list[LocatedError] = []
+
+    def error(self, node, reason: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.errors.append(LocatedError(self.source, line, reason))
+
+    def value(self, node):
+        return self.loader.construct_object(node, deep=True)
+
+    def mapping(self, node, allowed, what: str) -> dict | None:
+        """{key: (key_node, value_node)} or None (error recorded)."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} must be a mapping")
+            return None
+        out = {}
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else None
+            if key is None:
+                self.error(k, f"{what}: keys must be plain names")
+            elif key in out:
+                self.error(k, f"{what}: duplicate key {key!r}")
+            elif key not in allowed:
+                near = difflib.get_close_matches(key, allowed, n=1)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                self.error(k, f"{what}: unknown key {key!r}{hint}; allowed: {', '.join(allowed)}")
+            else:
+                out[key] = (k, v)
+        return out

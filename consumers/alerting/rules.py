@@ -42,7 +42,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from consumers.config_errors import ConfigFileError, LocatedError
+from consumers.config_errors import ConfigFileError, LocatedError, NodeChecker
 
 log = logging.getLogger(__name__)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -133,34 +133,13 @@ def parse_recipients(value: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-class _Checker:
-    def __init__(self, source: str, loader) -> None:
-        self.source, self.loader, self.errors = source, loader, []
-
-    def error(self, node, reason: str) -> None:
-        self.errors.append(RuleError(self.source, node.start_mark.line + 1 if node is not None else 1, reason))
-
+class _Checker(NodeChecker):
     def value(self, node):
         try:
-            return self.loader.construct_object(node, deep=True)
+            return super().value(node)
         except yaml.YAMLError as exc:
             self.error(node, f"unreadable value: {exc}")
             return None
-
-    def mapping(self, node, allowed, what) -> dict | None:
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what}: expected a mapping")
-            return None
-        out = {}
-        for k, v in node.value:
-            key = k.value if isinstance(k, yaml.ScalarNode) else None
-            if key not in allowed:
-                self.error(k, f"{what}: unknown key {key!r}; allowed: {', '.join(allowed)}")
-            elif key in out:
-                self.error(k, f"{what}: duplicate key {key!r}")
-            else:
-                out[key] = (k, v)
-        return out
 
     def strings(self, node, what) -> tuple[str, ...] | None:
         if isinstance(node, yaml.ScalarNode):

@@ -20,7 +20,6 @@ at once, each with the file, 1-based line and reason.
 """
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import os
@@ -32,7 +31,7 @@ import yaml
 
 from consumers.matching.conditions import EVENT_STATUSES, EntityCondition, EventCondition
 from consumers.matching.query import QueryError, parse_query, render
-from consumers.config_errors import ConfigFileError, LocatedError
+from consumers.config_errors import ConfigFileError, LocatedError, NodeChecker
 
 # libyaml's parser when present: same nodes and marks, several times faster.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -132,40 +131,8 @@ class TopicSet:
 
 
 # --- validation -----------------------------------------------------------------------
-class _Checker:
+class _Checker(NodeChecker):
     """Collects errors while turning YAML nodes into Topics."""
-
-    def __init__(self, source: str, loader):
-        self.source = source
-        self.loader = loader
-        self.errors: list[TopicError] = []
-
-    def error(self, node, reason: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 1
-        self.errors.append(TopicError(self.source, line, reason))
-
-    def value(self, node):
-        return self.loader.construct_object(node, deep=True)
-
-    def mapping(self, node, allowed, what: str) -> dict | None:
-        """{key: (key_node, value_node)} or None (error recorded)."""
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what} must be a mapping")
-            return None
-        out = {}
-        for k, v in node.value:
-            key = k.value if isinstance(k, yaml.ScalarNode) else None
-            if key is None:
-                self.error(k, f"{what}: keys must be plain names")
-            elif key in out:
-                self.error(k, f"{what}: duplicate key {key!r}")
-            elif key not in allowed:
-                near = difflib.get_close_matches(key, allowed, n=1)
-                hint = f" (did you mean {near[0]!r}?)" if near else ""
-                self.error(k, f"{what}: unknown key {key!r}{hint}; allowed: {', '.join(allowed)}")
-            else:
-                out[key] = (k, v)
-        return out
 
     def string(self, node, what: str, required=True) -> str | None:
         val = self.value(node) if isinstance(node, yaml.ScalarNode) else None

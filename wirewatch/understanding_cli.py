@@ -62,38 +62,18 @@ def cmd_eval_ner(args, app) -> int:
     return 0
 
 
-def _doc_eval(app, articles: Path, labels: Path, topics_file: Path, topic: str) -> dict:
-    """Document level: does the topic fire on the story? (the analyzer + the real matcher)"""
+def _topic_predictor(topics_file: Path, topic: str):
+    """Document level through the real matcher: does the topic fire on the story?"""
     from consumers.matching.engine import Matcher, MatchInput
     from consumers.matching.topics import load_topics
-    from consumers.understanding.topic_eval import _load_articles, _prf, _read_tsv
 
     matcher = Matcher([t for t in load_topics(topics_file) if t.name == topic])
-    rows = _read_tsv(labels)
-    arts = _load_articles(articles, {r[0] for r in rows})
-    pairs = [(arts[r[0]].get("title") or "", arts[r[0]]["body"]) for r in rows]
-    analyses = app.analyzer.analyse_many(pairs)
-    tp = fp = fn = 0
-    misses, false_alarms = [], []
-    for row, (headline, body), analysis in zip(rows, pairs, analyses):
-        aid, gold = row[0], row[1].strip() == "1"
-        matches = matcher.match(MatchInput(aid, headline, body, analysis))
-        if gold and matches:
-            tp += 1
-        elif gold:
-            fn += 1
-            misses.append({"article_id": aid, "note": row[2] if len(row) > 2 else ""})
-        elif matches:
-            fp += 1
-            false_alarms.append({"article_id": aid, "note": row[2] if len(row) > 2 else "",
-                                 "why": [m.why() for m in matches]})
-    res = _prf(tp, fp, fn)
-    res.update({"n": len(rows), "misses": misses, "false_alarms": false_alarms})
-    return res
+    return lambda aid, headline, body, analysis: [
+        m.why() for m in matcher.match(MatchInput(aid, headline, body, analysis))]
 
 
 def cmd_eval_topics(args, app) -> int:
-    from consumers.understanding.topic_eval import run_sentence_eval
+    from consumers.understanding.topic_eval import run_document_eval, run_sentence_eval
 
     articles = Path(args.articles or EVAL_DATA / "reuters" / "articles.jsonl")
     topics_file = Path(args.topics or app.settings.topics_file)
@@ -101,7 +81,8 @@ def cmd_eval_topics(args, app) -> int:
     _err(f"sentence level: {LABELS / 'topic_sentences.tsv'}")
     s = run_sentence_eval(str(articles), str(LABELS / "topic_sentences.tsv"), app.analyzer)
     _err(f"document level: {LABELS / 'topic_docs.tsv'} through topic {args.topic}")
-    d = _doc_eval(app, articles, LABELS / "topic_docs.tsv", topics_file, args.topic)
+    d = run_document_eval(str(articles), str(LABELS / "topic_docs.tsv"), app.analyzer,
+                          _topic_predictor(topics_file, args.topic))
     print(f"documents: n={d['n']} precision={d['precision']:.3f} recall={d['recall']:.3f} "
           f"(tp={d['tp']} fp={d['fp']} fn={d['fn']})")
     for m in d["misses"]:

@@ -8,20 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from consumers.matching.document import normalise_name
+from consumers.matching.document import entity_names, normalise_name
 from consumers.understanding.model import Analysis, Entity, EventFrame, Mention
 
 # The statuses the analyzer emits (see consumers/understanding/events.py).
 EVENT_STATUSES = ("reported", "negated", "released", "called_for", "warrant", "possible", "background")
 COUNTRY_LABELS = ("GPE",)
 _MAX_DATELINE_NGRAM = 4
-
-
-def entity_names(entity: Entity) -> set[str]:
-    names = {normalise_name(entity.canonical)}
-    names.update(normalise_name(a) for a in entity.aliases)
-    names.discard("")
-    return names
 
 
 def dateline_ngrams(dateline: str | None) -> set[str]:
@@ -62,17 +55,21 @@ class EntityCondition:
             parts.append("country in [" + ", ".join(self.countries) + "]")
         return " AND ".join(parts)
 
-    def match(self, analysis: Analysis | None) -> tuple[list[Entity], list[Mention], bool] | None:
-        """None, or (entities matched, their mentions, whether the dateline matched)."""
+    def match(self, analysis: Analysis | None, known: list[frozenset[str]] | None = None,
+              ) -> tuple[list[Entity], list[Mention], bool] | None:
+        """None, or (entities matched, their mentions, whether the dateline matched).
+        ``known``: each entity's ``entity_names``, if already computed."""
         if analysis is None:
             return None
+        if known is None:
+            known = list(map(entity_names, analysis.entities))
         matched: list[Entity] = []
         if self.any or self.types:
             names, types = self.names, set(self.types)
-            for e in analysis.entities:
+            for e, e_names in zip(analysis.entities, known):
                 if types and e.label not in types:
                     continue
-                if names and not (entity_names(e) & names):
+                if names and names.isdisjoint(e_names):
                     continue
                 matched.append(e)
             if not matched:
@@ -81,8 +78,8 @@ class EntityCondition:
         if self.countries:
             countries = self.country_names
             places = [
-                e for e in analysis.entities
-                if e.label in COUNTRY_LABELS and entity_names(e) & countries
+                e for e, e_names in zip(analysis.entities, known)
+                if e.label in COUNTRY_LABELS and not countries.isdisjoint(e_names)
             ]
             dateline_hit = bool(dateline_ngrams(analysis.dateline) & countries)
             if not places and not dateline_hit:
@@ -118,15 +115,18 @@ class EventCondition:
             parts.append("target in [" + ", ".join(self.target) + "]")
         return " AND ".join(parts)
 
-    def frames(self, analysis: Analysis | None) -> list[EventFrame]:
-        """Frames satisfying the condition, in text order."""
+    def frames(self, analysis: Analysis | None, known: list[frozenset[str]] | None = None) -> list[EventFrame]:
+        """Frames satisfying the condition, in text order. ``known``: as for
+        ``EntityCondition.match``."""
         if analysis is None:
             return []
         targets = self.target_names
         aliases = {}
         if targets:
-            for e in analysis.entities:
-                aliases[normalise_name(e.canonical)] = entity_names(e)
+            if known is None:
+                known = list(map(entity_names, analysis.entities))
+            for e, e_names in zip(analysis.entities, known):
+                aliases[normalise_name(e.canonical)] = e_names
         out = []
         for f in analysis.events:
             if f.event != self.type or f.status not in self.status:

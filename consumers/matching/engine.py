@@ -74,25 +74,69 @@ class Hit:
                 "end": self.end, "text": self.text, "weight": self.weight}
 
 
-@dataclass(frozen=True)
+_MATCH_FIELDS = (
+    "doc_id", "topic", "title", "version", "fingerprint", "score", "threshold", "rule",
+    "entities", "event", "target", "offsets_in",
+)
+
+
 class Match:
-    doc_id: str
-    topic: str
-    title: str
-    version: int
-    fingerprint: str
-    score: float
-    threshold: float
-    rule: str
-    hits: tuple[Hit, ...]
-    entities: tuple[str, ...]
-    event: EventFrame | None
-    target: str | None
-    evidence: str
-    evidence_field: str
-    evidence_start: int
-    evidence_end: int
-    offsets_in: str  # "analysis.text", or "field" (offsets into the headline or body string)
+    """One topic matching one item.
+
+    The decision and the score are computed when the item is matched. The hits (with
+    character offsets) and, for text topics, the evidence sentence are worked out on
+    first access: a match that is only counted or filtered never pays for offsets.
+    Equality compares everything, the lazy parts included.
+    """
+
+    __slots__ = _MATCH_FIELDS + ("_explain", "_explained")
+
+    def __init__(self, *, doc_id: str, topic: str, title: str, version: int, fingerprint: str,
+                 score: float, threshold: float, rule: str, entities: tuple[str, ...],
+                 event: EventFrame | None, target: str | None, offsets_in: str, explain):
+        """``explain()`` returns (hits, (evidence, field, start, end)); called at most once."""
+        self.doc_id, self.topic, self.title, self.version = doc_id, topic, title, version
+        self.fingerprint, self.score, self.threshold, self.rule = fingerprint, score, threshold, rule
+        self.entities, self.event, self.target, self.offsets_in = entities, event, target, offsets_in
+        self._explain, self._explained = explain, None
+
+    def _details(self) -> tuple[tuple[Hit, ...], tuple[str, str, int, int]]:
+        if self._explained is None:
+            hits, evidence = self._explain()
+            self._explained, self._explain = (tuple(hits), evidence), None
+        return self._explained
+
+    @property
+    def hits(self) -> tuple[Hit, ...]:
+        return self._details()[0]
+
+    @property
+    def evidence(self) -> str:
+        return self._details()[1][0]
+
+    @property
+    def evidence_field(self) -> str:
+        return self._details()[1][1]
+
+    @property
+    def evidence_start(self) -> int:
+        return self._details()[1][2]
+
+    @property
+    def evidence_end(self) -> int:
+        return self._details()[1][3]
+
+    def _key(self) -> tuple:
+        return tuple(getattr(self, f) for f in _MATCH_FIELDS) + self._details()
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Match) and self._key() == other._key()
+
+    __hash__ = None  # mutable cache inside; compare, don't hash
+
+    def __repr__(self) -> str:
+        return (f"Match(doc_id={self.doc_id!r}, topic={self.topic!r}, target={self.target!r}, "
+                f"score={self.score!r}, evidence={self.evidence[:60]!r})")
 
     def why(self) -> str:
         """One human sentence for the alert email."""
@@ -228,59 +272,69 @@ class _TopicEval:
         return doc.text_of(section, s, e), hit.field, s, e
 
     def build(self, frames, found, term_hits) -> list[Match]:
-        """Score and build matches once every condition holds."""
+        """Score and build matches once every condition holds. Character offsets of the
+        term hits (and the evidence they point to) are left to ``Match`` to work out
+        on demand; token positions and fields, which the score needs, are known here."""
         topic = self.topic
+        if topic.event is not None:  # the frames alone decide and score
+            return self.event_matches(frames, found, term_hits)
         located = self.located_terms(term_hits)
         ehits: list[Hit] = []
         names: list[str] = []
         if found is not None:
             ehits, names = self.entity_hits(topic.entities, found)
-        if topic.event is not None:
-            return self.event_matches(frames, located, ehits, names)
         score = min(1.0, sum(LOCATION_WEIGHT[x[3]] for x in located) + sum(h.weight for h in ehits))
         if score < topic.threshold or not (located or ehits):
             return []
-        hits = self.sorted_hits(located, ehits)
-        best = max(hits, key=lambda h: (h.weight, -h.start))
-        return [self.make(score, None, hits, names, self.evidence_for_hit(best))]
+
+        def explain():
+            hits = self.sorted_hits(located, ehits)
+            best = max(hits, key=lambda h: (h.weight, -h.start))
+            return hits, self.evidence_for_hit(best)
+
+        return [self.make(score, None, names, explain)]
 
     def sorted_hits(self, located, ehits) -> list[Hit]:
         hits = self.term_hits(located) + ehits
         hits.sort(key=lambda h: (h.start, h.end, h.term))
         return hits
 
-    def event_matches(self, frames, located, ehits, names) -> list[Match]:
+    def event_matches(self, frames, found, term_hits) -> list[Match]:
         groups: dict[str, list[EventFrame]] = {}
         for f in frames:  # frames are in text order
             groups.setdefault(normalise_name(f.target) or f.target, []).append(f)
-        out, hits = [], None
+        names = [e.canonical for e in found[0]] if found is not None else []
+        out, shared = [], []  # the hits are the same for every target: work them out once
+
+        def hits():
+            if not shared:
+                ehits = self.entity_hits(self.topic.entities, found)[0] if found is not None else []
+                shared.append(self.sorted_hits(self.located_terms(term_hits), ehits))
+            return shared[0]
+
         for group in groups.values():
             score = max(frame_weight(f.status, self.location(f.sentence.start)) for f in group)
             if score < self.topic.threshold:
                 continue
-            if hits is None:
-                hits = self.sorted_hits(located, ehits)
             frame = next((f for f in group if f.status == "reported"), group[0])
             field = self.location(frame.sentence.start)
             evidence = (frame.sentence.text, field, frame.sentence.start, frame.sentence.end)
             involved = [frame.target] + ([frame.agent] if frame.agent else []) + names
-            out.append(self.make(score, frame, hits, involved, evidence))
+            out.append(self.make(score, frame, involved, lambda ev=evidence: (hits(), ev)))
         return out
 
-    def make(self, score, frame, hits, names, evidence) -> Match:
+    def make(self, score, frame, names, explain) -> Match:
         t = self.topic
-        text, field, start, end = evidence
         key = (t.name, frame.status if frame is not None else None)
         rule = self.rules.get(key)
         if rule is None:
             rule = self.rules[key] = _rule(t, frame)
         return Match(
             doc_id=self.doc.id, topic=t.name, title=t.title, version=t.version,
-            fingerprint=t.fingerprint, score=score, threshold=t.threshold,
-            rule=rule, hits=tuple(hits), entities=tuple(dict.fromkeys(names)),
-            event=frame, target=frame.target if frame is not None else None,
-            evidence=text, evidence_field=field, evidence_start=start, evidence_end=end,
-            offsets_in=self.doc.offsets_in,
+            fingerprint=t.fingerprint, score=score, threshold=t.threshold, rule=rule,
+            entities=tuple(dict.fromkeys(names)), event=frame,
+            target=frame.target if frame is not None else None,
+            offsets_in=self.doc.offsets_in, explain=explain,
         )
 
 
@@ -289,11 +343,11 @@ def evaluate_topic(topic: Topic, doc: Document, rules: dict) -> list[Match]:
     allocate nothing: the brute-force oracle calls this for every pair."""
     frames = found = None
     if topic.event is not None:
-        frames = topic.event.frames(doc.analysis)
+        frames = topic.event.frames(doc.analysis, doc.entity_names())
         if not frames:
             return []
     if topic.entities is not None:
-        found = topic.entities.match(doc.analysis)
+        found = topic.entities.match(doc.analysis, doc.entity_names())
         if found is None:
             return []
     ctx = QueryContext(doc, topic.lead_sentences)

@@ -308,6 +308,10 @@ def test_presearch_equals_brute_force_on_hand_built_analyses():
         topic(name="arrest-text", query="arrest* NEAR/5 opposition", event={"type": "arrest"}),
         topic(name="not-only", query="coup NOT rumour"),
         topic(name="elections", event={"type": "election", "target_role": "government"}),
+        topic(name="background", event={"type": "arrest", "status": ["background"]}, threshold=0.4),
+        topic(name="charged-opp", event={"type": "arrest", "target_role": "opposition",
+                                         "status": ["reported", "background"]}),
+        topic(name="gov-arrest", event={"type": "arrest", "target_role": "government"}),
     ] + generate_topics(300, seed=7)
     fast, slow = Matcher(topics, presearch=True), Matcher(topics, presearch=False)
     total = 0

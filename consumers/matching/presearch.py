@@ -13,7 +13,9 @@ least one term of every clause (a conjunctive approximation of the topic):
   token of a headline-scoped word or phrase lies in the headline); other scopes (and
   headline-scoped prefixes) are ignored
 * entities / event conditions: pseudo-terms ``entity:<name>``, ``type:<LABEL>``,
-  ``country:<name>``, ``event:<family>``, and ``target:<name>`` for an event restricted
+  ``country:<name>``, ``event:<family>/<role or *>/<status>`` (one per status the
+  topic accepts, so a frame of the wrong role or status selects nothing), and
+  ``target:<name>`` for an event restricted
   to named targets (the document provides each frame's target and, when the target is
   an entity's canonical name, every name of every such entity: a superset of what
   ``EventCondition.frames`` accepts)
@@ -41,10 +43,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from itertools import chain
+from operator import itemgetter
 
 import ahocorasick
 
-from consumers.matching.conditions import COUNTRY_LABELS, dateline_ngrams, entity_names
+from consumers.matching.conditions import COUNTRY_LABELS, dateline_ngrams
 from consumers.matching.document import HEADLINE, Document, normalise_name, tokenize
 from consumers.matching.query import And, Leaf, Near, Not, Or
 from consumers.matching.topics import Topic
@@ -60,6 +63,7 @@ _MAX_DISTRIBUTED = 16
 _PSEUDO_COST = {"event": 0.1, "entity": 0.05, "type": 0.5, "country": 0.2, "target": 0.05}
 _NAMED = ("entity", "country", "target")
 _HEADLINE_SHARE = 0.1
+_second = itemgetter(1)
 
 
 def _word_key(word: str, prefix: bool, scope: str | None = None) -> str:
@@ -177,44 +181,69 @@ def topic_clauses(topic: Topic, cost=_default_cost) -> list[frozenset[str]]:
             out.append(frozenset(f"x:country:{c}" for c in ent.country_names))
     ev = topic.event
     if ev is not None:
-        out.append(frozenset({f"x:event:{ev.type}"}))
+        role = ev.target_role or "*"
+        out.append(frozenset(f"x:event:{ev.type}/{role}/{status}" for status in ev.status))
         if ev.target:
             out.append(frozenset(f"x:target:{n}" for n in ev.target_names))
     return list(dict.fromkeys(out))  # dedupe, keep order
 
 
-def analysis_terms(doc: Document) -> set[str]:
-    """Pseudo-term keys a document's analysis provides (a superset of what conditions test)."""
+_PSEUDO_KINDS = ("event", "type", "entity", "country", "target")
+
+
+def analysis_values(doc: Document, kinds=_PSEUDO_KINDS) -> dict[str, set[str]]:
+    """What a document's analysis provides for each pseudo-term kind (a superset of what
+    the conditions test), only for the ``kinds`` asked for."""
     a = doc.analysis
     if a is None:
-        return set()
-    keys = {f"x:event:{f.event}" for f in a.events}
-    by_canonical: dict[str, set[str]] = {}
-    for e in a.entities:
-        keys.add(f"x:type:{e.label}")
-        names = entity_names(e)
-        keys.update(f"x:entity:{n}" for n in names)
-        if e.label in COUNTRY_LABELS:
-            keys.update(f"x:country:{n}" for n in names)
+        return {}
+    out: dict[str, set[str]] = {}
+    if "event" in kinds:
+        out["event"] = {f"{f.event}/{role}/{f.status}" for f in a.events for role in (f.target_role, "*")}
+    if "type" in kinds:
+        out["type"] = {e.label for e in a.entities}
+    known = doc.entity_names() if {"entity", "country", "target"} & set(kinds) else ()
+    if "entity" in kinds:
+        out["entity"] = set().union(*known)
+    if "country" in kinds:
+        out["country"] = set(dateline_ngrams(a.dateline)).union(
+            *(n for e, n in zip(a.entities, known) if e.label in COUNTRY_LABELS))
+    if "target" in kinds:
+        targets = out["target"] = set()
         if a.events:
-            by_canonical.setdefault(normalise_name(e.canonical), set()).update(names)
-    for f in a.events:
-        key = normalise_name(f.target)
-        keys.add(f"x:target:{key}")
-        keys.update(f"x:target:{n}" for n in by_canonical.get(key, ()))
-    keys.update(f"x:country:{n}" for n in dateline_ngrams(a.dateline))
-    return keys
+            by_canonical: dict[str, set[str]] = {}
+            for e, names in zip(a.entities, known):
+                by_canonical.setdefault(normalise_name(e.canonical), set()).update(names)
+            for f in a.events:
+                key = normalise_name(f.target)
+                targets.add(key)
+                targets.update(by_canonical.get(key, ()))
+    return out
+
+
+def analysis_terms(doc: Document) -> set[str]:
+    """Pseudo-term keys a document's analysis provides, as ``x:<kind>:<value>``."""
+    return {f"x:{kind}:{v}" for kind, values in analysis_values(doc).items() for v in values}
 
 
 class Presearcher:
+    """Anchors each topic on its most selective clause and, below that, on its second
+    most selective one: a document selects the topics whose anchor *and* second clause
+    it meets with a few set intersections per matched anchor term (in C), so the cost
+    follows the number of candidates, not the number of topics sharing a common word
+    with the document. Clauses beyond the second are checked per surviving topic."""
+
     def __init__(self, topics: list[Topic], doc_freq: dict[str, float] | None = None):
         cost = TermCost(doc_freq) if doc_freq else _default_cost
         self.n_topics = len(topics)
         ids: dict[str, int] = {}  # term key -> term id
         shared: dict[frozenset[int], frozenset[int]] = {}  # one object per distinct clause
         self.always: list[int] = []
-        self.anchor_postings: dict[int, list[int]] = {}  # term id -> topics anchored on it
-        # per topic, its other clauses as sets of term ids, most selective first
+        # anchor term id -> topics anchored on it with no second clause
+        self.anchor_only: dict[int, list[int]] = {}
+        # anchor term id -> (second-clause term ids, {second term id: topics})
+        pairs: dict[int, dict[int, list[int]]] = {}
+        # per topic, its clauses beyond the second as sets of term ids, most selective first
         self.checks: list[tuple[frozenset[int], ...]] = [()] * len(topics)
         self.clauses: list[list[frozenset[str]]] = []
         for t_idx, topic in enumerate(topics):
@@ -223,20 +252,37 @@ class Presearcher:
             if not clauses:
                 self.always.append(t_idx)
                 continue
-            anchor = _best(clauses, cost)
-            for k in anchor:
-                self.anchor_postings.setdefault(ids.setdefault(k, len(ids)), []).append(t_idx)
-            others = sorted((c for c in clauses if c is not anchor), key=lambda c: (clause_cost(c, cost), sorted(c)))
+            ordered = sorted(clauses, key=lambda c: (clause_cost(c, cost), sorted(c)))
+            anchor = [ids.setdefault(k, len(ids)) for k in sorted(ordered[0])]
+            if len(ordered) == 1:
+                for a in anchor:
+                    self.anchor_only.setdefault(a, []).append(t_idx)
+                continue
+            second = [ids.setdefault(k, len(ids)) for k in sorted(ordered[1])]
+            for a in anchor:
+                by_second = pairs.setdefault(a, {})
+                for b in second:
+                    by_second.setdefault(b, []).append(t_idx)
             checks = []
-            for clause in others:
+            for clause in ordered[2:]:
                 term_ids = frozenset(ids.setdefault(k, len(ids)) for k in clause)
                 checks.append(shared.setdefault(term_ids, term_ids))
             self.checks[t_idx] = tuple(checks)
+        self.pairs = {a: (frozenset(d), d) for a, d in pairs.items()}
+        self.pair_keys = frozenset(self.pairs)
+        self.anchor_only_keys = frozenset(self.anchor_only)
+        self.checked = frozenset(t for t, c in enumerate(self.checks) if c)
         self.words = {k[2:]: i for k, i in ids.items() if k.startswith("w:")}
         self.word_set = frozenset(self.words)
         self.head_words = {k[2:]: i for k, i in ids.items() if k.startswith("h:")}
         self.head_word_set = frozenset(self.head_words)
-        self.pseudo = {k: i for k, i in ids.items() if k.startswith("x:")}
+        # kind -> (values, {value: term id}) for the analysis pseudo-terms
+        pseudo: dict[str, dict[str, int]] = {}
+        for k, i in ids.items():
+            if k.startswith("x:"):
+                kind, _, value = k[2:].partition(":")
+                pseudo.setdefault(kind, {})[value] = i
+        self.pseudo = {kind: (frozenset(d), d) for kind, d in pseudo.items()}
         self.prefixes: ahocorasick.Automaton | None = None
         prefix_keys = {k[2:]: i for k, i in ids.items() if k.startswith("p:")}
         if prefix_keys:
@@ -247,29 +293,32 @@ class Presearcher:
 
     def doc_terms(self, doc: Document) -> set[int]:
         """Ids of the indexed terms the document contains."""
-        vocab = doc.vocab()
         words = self.words
-        found = set(map(words.__getitem__, vocab & self.word_set))
+        found = set(map(words.__getitem__, self.word_set.intersection(doc.vocab())))
         if self.head_words and doc.n_headline:
             head = self.head_words
             found.update(map(head.__getitem__, self.head_word_set.intersection(doc.tokens[:doc.n_headline])))
         if self.prefixes is not None:
-            found.update(i for _, i in self.prefixes.iter(" " + " ".join(vocab)))
+            found.update(map(_second, self.prefixes.iter(doc.joined_vocab())))
         if self.pseudo and doc.analysis is not None:
-            pseudo = self.pseudo
-            found.update(pseudo[k] for k in analysis_terms(doc) if k in pseudo)
+            for kind, values in analysis_values(doc, self.pseudo).items():
+                keys, ids = self.pseudo[kind]
+                found.update(map(ids.__getitem__, keys.intersection(values)))
         return found
 
     def candidates(self, doc: Document) -> list[int]:
         """Indices of topics that may match ``doc``, ascending."""
         found = self.doc_terms(doc)
-        # The union runs in C (chain/map/filter); only the anchored topics are looped
-        # over, each checking its other clauses (most selective first) against the
-        # document's terms, also in C. Nothing here grows with the number of topics
-        # that merely share a common word with the document.
-        anchored = set(chain.from_iterable(filter(None, map(self.anchor_postings.get, found))))
-        checks, disjoint = self.checks, found.isdisjoint
-        out = [t for t in anchored if not any(map(disjoint, checks[t]))]
-        out.extend(self.always)
-        out.sort()
-        return out
+        out = set(self.always)
+        only = self.anchor_only
+        out.update(chain.from_iterable(map(only.__getitem__, self.anchor_only_keys.intersection(found))))
+        pairs = self.pairs
+        for a in self.pair_keys.intersection(found):
+            seconds, by_second = pairs[a]
+            for b in seconds.intersection(found):
+                out.update(by_second[b])
+        checked = self.checked.intersection(out)
+        if checked:
+            checks, disjoint = self.checks, found.isdisjoint
+            out.difference_update([t for t in checked if any(map(disjoint, checks[t]))])
+        return sorted(out)

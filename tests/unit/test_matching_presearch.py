@@ -70,16 +70,31 @@ def test_topic_clauses_include_pseudo_terms():
               event={"type": "arrest"}, exclude="rumour")
     assert set(topic_clauses(t)) == {
         frozenset({"w:treason"}), frozenset({"x:entity:kem sokha"}), frozenset({"x:type:PERSON"}),
-        frozenset({"x:country:cambodia"}), frozenset({"x:event:arrest"})}
+        frozenset({"x:country:cambodia"}), frozenset({"x:event:arrest/*/reported"})}
+
+
+def test_event_pseudo_terms_carry_role_and_status():
+    t = topic(event={"type": "arrest", "target_role": "opposition", "status": ["reported", "background"]})
+    assert frozenset({"x:event:arrest/opposition/reported", "x:event:arrest/opposition/background"}) in topic_clauses(t)
 
 
 def test_doc_freq_changes_the_anchor_not_the_result():
     t = topic(query="election AND zanzibar")
     plain = Presearcher([t])
-    assert plain.anchor_postings and plain.words  # both words indexed
+    assert plain.pairs and len(plain.words) == 2  # both words indexed
     freq = Presearcher([t], doc_freq={"election": 0.2})  # zanzibar unknown: rare
-    anchor_word = {w for w, i in freq.words.items() if i in freq.anchor_postings}
+    anchor_word = {w for w, i in freq.words.items() if i in freq.pairs}
     assert anchor_word == {"zanzibar"}
+
+
+def test_second_clause_filters_in_the_index():
+    topics = [topic(name="a", query="zanzibar AND election"), topic(name="b", query="zanzibar AND coup"),
+              topic(name="c", query="zanzibar AND coup AND army"), topic(name="d", query="zanzibar")]
+    ps = Presearcher(topics)
+    assert ps.candidates(Document("d", "Zanzibar", "An election.")) == [0, 3]
+    assert ps.candidates(Document("d", "Zanzibar coup", "")) == [1, 3]  # c also needs army
+    assert ps.candidates(Document("d", "Zanzibar coup", "The army.")) == [1, 2, 3]
+    assert ps.candidates(Document("d", "Election coup", "The army.")) == []
 
 
 def test_document_frequencies():

@@ -272,6 +272,23 @@ class Document:
         index[word] = found
         return found
 
+    def positions_between(self, word: str, lo: int, hi: int) -> list[int]:
+        """Token positions of ``word`` in ``lo <= i < hi`` (a scope's range of tokens)."""
+        index = self._index
+        if index is not None and (self._index_full or word in index):
+            found = index.get(word, ())
+            return found[bisect_left(found, lo):bisect_left(found, hi)]
+        if word not in self._vocab:
+            return ()
+        toks, found, i = self.tokens, [], lo - 1
+        try:
+            while True:
+                i = toks.index(word, i + 1, hi)
+                found.append(i)
+        except ValueError:
+            pass
+        return found
+
     def _build_index(self) -> dict[str, list[int]]:
         index: dict[str, list[int]] = {}
         for i, tok in enumerate(self.tokens):

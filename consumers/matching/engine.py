@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from itertools import chain
 
 from consumers.matching.conditions import EntityCondition
 from consumers.matching.document import BODY, HEADLINE, LEAD, Document, normalise_name
@@ -86,6 +87,8 @@ class Match:
     The decision and the score are computed when the item is matched. The hits (with
     character offsets) and, for text topics, the evidence sentence are worked out on
     first access: a match that is only counted or filtered never pays for offsets.
+    ``hits`` holds the first ``MAX_EXPLAINED_HITS`` pieces of evidence in text order
+    (a name can occur fifty times in a long story); ``hits_total`` counts them all.
     Equality compares everything, the lazy parts included.
     """
 
@@ -94,21 +97,26 @@ class Match:
     def __init__(self, *, doc_id: str, topic: str, title: str, version: int, fingerprint: str,
                  score: float, threshold: float, rule: str, entities: tuple[str, ...],
                  event: EventFrame | None, target: str | None, offsets_in: str, explain):
-        """``explain()`` returns (hits, (evidence, field, start, end)); called at most once."""
+        """``explain()`` returns (shown hits, (evidence, field, start, end), total hits,
+        (term, field) of the hits not shown); it is called at most once."""
         self.doc_id, self.topic, self.title, self.version = doc_id, topic, title, version
         self.fingerprint, self.score, self.threshold, self.rule = fingerprint, score, threshold, rule
         self.entities, self.event, self.target, self.offsets_in = entities, event, target, offsets_in
         self._explain, self._explained = explain, None
 
-    def _details(self) -> tuple[tuple[Hit, ...], tuple[str, str, int, int]]:
+    def _details(self) -> tuple:
         if self._explained is None:
-            hits, evidence = self._explain()
-            self._explained, self._explain = (tuple(hits), evidence), None
+            hits, evidence, total, more = self._explain()
+            self._explained, self._explain = (tuple(hits), evidence, total, tuple(more)), None
         return self._explained
 
     @property
     def hits(self) -> tuple[Hit, ...]:
         return self._details()[0]
+
+    @property
+    def hits_total(self) -> int:
+        return self._details()[2]
 
     @property
     def evidence(self) -> str:
@@ -148,8 +156,8 @@ class Match:
             return (f"{f.action.capitalize()} of {f.target} ({role}){status} in {where}: "
                     f"\u201c{self.evidence.strip()}\u201d")
         terms = []
-        for h in self.hits:
-            label = f"{h.term} in {h.field}"
+        for term, field in chain(((h.term, h.field) for h in self.hits), self._details()[3]):
+            label = f"{term} in {field}"
             if label not in terms:
                 terms.append(label)
         shown = ", ".join(terms[:6]) + (", ..." if len(terms) > 6 else "")
@@ -173,8 +181,8 @@ class Match:
                          "start": self.evidence_start, "end": self.evidence_end},
             "offsets_in": self.offsets_in,
             "entities": list(self.entities),
-            "hits": [h.to_dict() for h in self.hits[:MAX_EXPLAINED_HITS]],
-            "hits_total": len(self.hits),
+            "hits": [h.to_dict() for h in self.hits],
+            "hits_total": self.hits_total,
         }
 
 
@@ -288,16 +296,27 @@ class _TopicEval:
             return []
 
         def explain():
-            hits = self.sorted_hits(located, ehits)
-            best = max(hits, key=lambda h: (h.weight, -h.start))
-            return hits, self.evidence_for_hit(best)
+            shown, total, more = self.first_hits(located, ehits)
+            # the evidence is the sentence of the weightiest hit (the earliest of those);
+            # only that one term hit needs offsets to be compared with the entity hits
+            best = list(ehits)
+            if located:
+                best += self.term_hits([min(located, key=lambda x: (-LOCATION_WEIGHT[x[3]], x[1], x[2], x[0]))])
+            return shown, self.evidence_for_hit(min(best, key=_hit_order)), total, more
 
         return [self.make(score, None, names, explain)]
 
-    def sorted_hits(self, located, ehits) -> list[Hit]:
-        hits = self.term_hits(located) + ehits
+    def first_hits(self, located, ehits) -> tuple[list[Hit], int, list[tuple[str, str]]]:
+        """The first MAX_EXPLAINED_HITS hits in text order, the number of hits, and
+        (term, field) of the others. Token order is text order, so only the first
+        MAX_EXPLAINED_HITS term hits can be shown and only they need offsets."""
+        ordered = sorted(located, key=lambda x: (x[1], x[2], x[0]))
+        hits = self.term_hits(ordered[:MAX_EXPLAINED_HITS]) + ehits
         hits.sort(key=lambda h: (h.start, h.end, h.term))
-        return hits
+        shown = hits[:MAX_EXPLAINED_HITS]
+        more = [(h.term, h.field) for h in hits[MAX_EXPLAINED_HITS:]]
+        more += [(x[0], x[3]) for x in ordered[MAX_EXPLAINED_HITS:]]
+        return shown, len(located) + len(ehits), more
 
     def event_matches(self, frames, found, term_hits) -> list[Match]:
         groups: dict[str, list[EventFrame]] = {}
@@ -309,7 +328,7 @@ class _TopicEval:
         def hits():
             if not shared:
                 ehits = self.entity_hits(self.topic.entities, found)[0] if found is not None else []
-                shared.append(self.sorted_hits(self.located_terms(term_hits), ehits))
+                shared.append(self.first_hits(self.located_terms(term_hits), ehits))
             return shared[0]
 
         for group in groups.values():
@@ -320,7 +339,7 @@ class _TopicEval:
             field = self.location(frame.sentence.start)
             evidence = (frame.sentence.text, field, frame.sentence.start, frame.sentence.end)
             involved = [frame.target] + ([frame.agent] if frame.agent else []) + names
-            out.append(self.make(score, frame, involved, lambda ev=evidence: (hits(), ev)))
+            out.append(self.make(score, frame, involved, lambda ev=evidence: _with_evidence(hits(), ev)))
         return out
 
     def make(self, score, frame, names, explain) -> Match:
@@ -336,6 +355,16 @@ class _TopicEval:
             target=frame.target if frame is not None else None,
             offsets_in=self.doc.offsets_in, explain=explain,
         )
+
+
+def _hit_order(h: Hit) -> tuple:
+    """Weightiest first, then text order."""
+    return -h.weight, h.start, h.end, h.term
+
+
+def _with_evidence(first_hits, evidence):
+    shown, total, more = first_hits
+    return shown, evidence, total, more
 
 
 def evaluate_topic(topic: Topic, doc: Document, rules: dict) -> list[Match]:
@@ -356,7 +385,7 @@ def evaluate_topic(topic: Topic, doc: Document, rules: dict) -> list[Match]:
         term_hits = topic.query_ast.ev(ctx)
         if term_hits is None:
             return []
-    if topic.exclude_ast is not None and topic.exclude_ast.ev(ctx) is not None:
+    if topic.exclude_ast is not None and topic.exclude_ast.exists(ctx):
         return []
     return _TopicEval(topic, doc, rules, ctx).build(frames, found, term_hits)
 

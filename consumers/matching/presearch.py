@@ -236,15 +236,25 @@ class Presearcher:
     def __init__(self, topics: list[Topic], doc_freq: dict[str, float] | None = None):
         cost = TermCost(doc_freq) if doc_freq else _default_cost
         self.n_topics = len(topics)
-        ids: dict[str, int] = {}  # term key -> term id
-        shared: dict[frozenset[int], frozenset[int]] = {}  # one object per distinct clause
+        # Term ids are strings: a plain word is itself (so a document's vocabulary
+        # intersects the index directly), any other key keeps its "h:", "p:" or "x:"
+        # prefix (tokens never hold a colon).
+        ids: dict[str, str] = {}
+        shared: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct clause
+
+        def term(key: str) -> str:
+            t = ids.get(key)
+            if t is None:
+                t = ids[key] = key[2:] if key.startswith("w:") else key
+            return t
+
         self.always: list[int] = []
-        # anchor term id -> topics anchored on it with no second clause
-        self.anchor_only: dict[int, list[int]] = {}
-        # anchor term id -> (second-clause term ids, {second term id: topics})
-        pairs: dict[int, dict[int, list[int]]] = {}
-        # per topic, its clauses beyond the second as sets of term ids, most selective first
-        self.checks: list[tuple[frozenset[int], ...]] = [()] * len(topics)
+        # anchor term -> topics anchored on it with no second clause
+        self.anchor_only: dict[str, list[int]] = {}
+        # anchor term -> (second-clause terms, {second term: topics})
+        pairs: dict[str, dict[str, list[int]]] = {}
+        # per topic, its clauses beyond the second, most selective first
+        self.checks: list[tuple[frozenset[str], ...]] = [()] * len(topics)
         self.clauses: list[list[frozenset[str]]] = []
         for t_idx, topic in enumerate(topics):
             clauses = topic_clauses(topic, cost)
@@ -253,48 +263,46 @@ class Presearcher:
                 self.always.append(t_idx)
                 continue
             ordered = sorted(clauses, key=lambda c: (clause_cost(c, cost), sorted(c)))
-            anchor = [ids.setdefault(k, len(ids)) for k in sorted(ordered[0])]
+            anchor = [term(k) for k in sorted(ordered[0])]
             if len(ordered) == 1:
                 for a in anchor:
                     self.anchor_only.setdefault(a, []).append(t_idx)
                 continue
-            second = [ids.setdefault(k, len(ids)) for k in sorted(ordered[1])]
+            second = [term(k) for k in sorted(ordered[1])]
             for a in anchor:
                 by_second = pairs.setdefault(a, {})
                 for b in second:
                     by_second.setdefault(b, []).append(t_idx)
             checks = []
             for clause in ordered[2:]:
-                term_ids = frozenset(ids.setdefault(k, len(ids)) for k in clause)
-                checks.append(shared.setdefault(term_ids, term_ids))
+                terms = frozenset(map(term, clause))
+                checks.append(shared.setdefault(terms, terms))
             self.checks[t_idx] = tuple(checks)
         self.pairs = {a: (frozenset(d), d) for a, d in pairs.items()}
         self.pair_keys = frozenset(self.pairs)
         self.anchor_only_keys = frozenset(self.anchor_only)
         self.checked = frozenset(t for t, c in enumerate(self.checks) if c)
-        self.words = {k[2:]: i for k, i in ids.items() if k.startswith("w:")}
-        self.word_set = frozenset(self.words)
-        self.head_words = {k[2:]: i for k, i in ids.items() if k.startswith("h:")}
+        self.word_set = frozenset(k[2:] for k in ids if k.startswith("w:"))
+        self.head_words = {k[2:]: k for k in ids if k.startswith("h:")}
         self.head_word_set = frozenset(self.head_words)
-        # kind -> (values, {value: term id}) for the analysis pseudo-terms
-        pseudo: dict[str, dict[str, int]] = {}
-        for k, i in ids.items():
+        # kind -> (values, {value: term}) for the analysis pseudo-terms
+        pseudo: dict[str, dict[str, str]] = {}
+        for k in ids:
             if k.startswith("x:"):
                 kind, _, value = k[2:].partition(":")
-                pseudo.setdefault(kind, {})[value] = i
+                pseudo.setdefault(kind, {})[value] = k
         self.pseudo = {kind: (frozenset(d), d) for kind, d in pseudo.items()}
         self.prefixes: ahocorasick.Automaton | None = None
-        prefix_keys = {k[2:]: i for k, i in ids.items() if k.startswith("p:")}
+        prefix_keys = [k for k in ids if k.startswith("p:")]
         if prefix_keys:
             self.prefixes = ahocorasick.Automaton()
-            for p, i in prefix_keys.items():
-                self.prefixes.add_word(" " + p, i)  # leading space anchors at a token start
+            for k in prefix_keys:
+                self.prefixes.add_word(" " + k[2:], k)  # leading space anchors at a token start
             self.prefixes.make_automaton()
 
-    def doc_terms(self, doc: Document) -> set[int]:
-        """Ids of the indexed terms the document contains."""
-        words = self.words
-        found = set(map(words.__getitem__, self.word_set.intersection(doc.vocab())))
+    def doc_terms(self, doc: Document) -> set[str]:
+        """The indexed terms the document contains."""
+        found = doc.vocab() & self.word_set
         if self.head_words and doc.n_headline:
             head = self.head_words
             found.update(map(head.__getitem__, self.head_word_set.intersection(doc.tokens[:doc.n_headline])))
@@ -302,8 +310,8 @@ class Presearcher:
             found.update(map(_second, self.prefixes.iter(doc.joined_vocab())))
         if self.pseudo and doc.analysis is not None:
             for kind, values in analysis_values(doc, self.pseudo).items():
-                keys, ids = self.pseudo[kind]
-                found.update(map(ids.__getitem__, keys.intersection(values)))
+                keys, terms = self.pseudo[kind]
+                found.update(map(terms.__getitem__, keys.intersection(values)))
         return found
 
     def candidates(self, doc: Document) -> list[int]:

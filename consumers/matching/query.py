@@ -71,6 +71,18 @@ class Leaf:
     def ev(self, ctx):
         return _leaf_spans(self, ctx) or None
 
+    def exists(self, ctx) -> bool:
+        """Whether the term occurs at all (NOT and exclude need nothing more): a bare
+        word is one vocabulary lookup, a headline word a look at the headline."""
+        if len(self.words) == 1 and not self.words[0][1]:
+            word = self.words[0][0]
+            if self.scope is None:
+                return word in ctx.doc.vocab()
+            if self.scope == HEADLINE:
+                doc = ctx.doc
+                return word in doc.vocab() and word in doc.tokens[:doc.n_headline]
+        return bool(_leaf_spans(self, ctx))
+
     def occurrences(self, ctx):
         return [(h.first, h.last, (h,)) for h in _leaf_spans(self, ctx)]
 
@@ -88,6 +100,9 @@ class And:
             hits.extend(r)
         return hits
 
+    def exists(self, ctx) -> bool:
+        return all(c.exists(ctx) for c in self.children)
+
 
 @dataclass(frozen=True)
 class Or:
@@ -103,6 +118,9 @@ class Or:
                 hits.extend(r)
         return hits if matched else None
 
+    def exists(self, ctx) -> bool:
+        return any(c.exists(ctx) for c in self.children)
+
     def occurrences(self, ctx):
         out = []
         for c in self.children:
@@ -115,7 +133,10 @@ class Not:
     child: object
 
     def ev(self, ctx):
-        return [] if self.child.ev(ctx) is None else None
+        return None if self.child.exists(ctx) else []
+
+    def exists(self, ctx) -> bool:
+        return not self.child.exists(ctx)
 
 
 @dataclass(frozen=True)
@@ -135,6 +156,9 @@ class Near:
                     seen.add(h)
                     hits.append(h)
         return hits
+
+    def exists(self, ctx) -> bool:
+        return bool(self.occurrences(ctx))
 
     def occurrences(self, ctx):
         """Every pair of occurrences whose gap is within the distance (same section)."""
@@ -413,10 +437,19 @@ def _in_scope(ctx: QueryContext, scope: str | None, first: int, last: int) -> bo
 def _leaf_spans(node: Leaf, ctx: QueryContext) -> list[TermHit]:
     doc = ctx.doc
     (w0, p0), rest = node.words[0], node.words[1:]
-    firsts = doc.prefix_positions(w0) if p0 else doc.positions(w0)
+    label, scope = node.label, node.scope
+    if p0:
+        firsts = doc.prefix_positions(w0)
+    elif w0 not in doc.vocab():
+        return []
+    elif scope == HEADLINE:  # scan only the part of the text the scope allows
+        firsts = doc.positions_between(w0, 0, doc.n_headline)
+    elif scope == LEAD:
+        firsts = doc.positions_between(w0, doc.n_headline, ctx.lead_end())
+    else:
+        firsts = doc.positions(w0)
     if not firsts:
         return []
-    label, scope = node.label, node.scope
     if not rest:
         if scope is None:  # the common case: a bare word
             return [TermHit(label, i, i, None) for i in firsts]

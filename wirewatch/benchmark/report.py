@@ -121,6 +121,9 @@ def render_markdown(results: dict, targets: list[Target] | None = None) -> str:
             lines.append(_row([_n(int(n)), _n(c.get("us_per_item")), _n(c.get("candidates_per_item"), 2),
                                _n(c.get("matches_per_item"), 3)]))
         lines.append("")
+        if mt.get("explain_us_per_match") is not None:
+            lines += [f"Building a match's explanation (offsets, evidence, the JSON stored with the alert) "
+                      f"costs {_n(mt['explain_us_per_match'])} µs per match, once, when the alert is stored.", ""]
     mem = results.get("memory") or {}
     if mem.get("per_process"):
         lines += ["## Memory (g)", "", _row(["run", "pid", "peak RSS (VmHWM) MB"]), _row(["---", "---:", "---:"])]

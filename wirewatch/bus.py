@@ -90,15 +90,18 @@ def ensure_topics(settings: Settings, names: TopicNames | None = None, partition
         admin.close()
 
 
+# Every record of a batch waits for the batch's one commit: at a few stories/s per core,
+# 16 keeps that wait near a second without losing nlp.pipe's batching.
+MAX_POLL_RECORDS = 16
+
+
 def make_consumer(settings: Settings, topics: list[str], group: str | None = None, **overrides) -> KafkaConsumer:
     config = dict(
         bootstrap_servers=_servers(settings),
         group_id=group or settings.consumer_group,
         enable_auto_commit=False,  # offsets are committed only after the database commit
         auto_offset_reset="earliest",
-        # Every record of a batch waits for the batch's one commit: at a few stories/s per
-        # core, 16 keeps that wait near a second without losing nlp.pipe's batching.
-        max_poll_records=16,
+        max_poll_records=MAX_POLL_RECORDS,
         max_poll_interval_ms=600_000,
         session_timeout_ms=10_000,
         heartbeat_interval_ms=3_000,

@@ -17,6 +17,9 @@ from consumers.pipeline import ItemsStage, ProcessedItem, Record
 from schemas.messages import encode
 
 from wirewatch.benchmark.stats import rate, rounded
+from wirewatch.bus import MAX_POLL_RECORDS
+
+DEFAULT_BATCH = MAX_POLL_RECORDS  # what one consumer poll holds, stored in one transaction
 
 TABLES = ("items", "entities", "item_entities", "alerts", "alert_items", "deliveries")
 
@@ -51,7 +54,7 @@ def count_rows(engine) -> dict:
         return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in TABLES}
 
 
-def measure_db(app, items, analyses, n: int, batch_size: int = 64) -> dict:
+def measure_db(app, items, analyses, n: int, batch_size: int = DEFAULT_BATCH) -> dict:
     batches = build_processed(app, items, analyses, n, batch_size)
     store, version = app.store, app.extractor_version
     store.save_batch(batches[0][:1], version)  # connect, first statements: not timed

@@ -13,8 +13,9 @@ import os
 import time
 
 from wirewatch.benchmark.stats import rate, rounded
+from wirewatch.bus import MAX_POLL_RECORDS
 
-CHUNK = 64  # wirewatch.bus.make_consumer's max_poll_records: what one consumer batch holds
+CHUNK = MAX_POLL_RECORDS  # what one consumer batch holds
 
 
 def _peak_rss_mb() -> float:

@@ -16,6 +16,8 @@ import json
 import time
 from pathlib import Path
 
+from wirewatch.bus import MAX_POLL_RECORDS
+
 PROJECT_PACKAGES = ("wirewatch/", "consumers/", "producers/", "schemas/")
 
 
@@ -67,7 +69,7 @@ def write_profile(profiler, text_path: Path, json_path: Path | None = None) -> d
     return spots
 
 
-def profile_nlp(items, warm_items, settings, out_dir: Path, chunk: int = 64, analyzer=None) -> dict:
+def profile_nlp(items, warm_items, settings, out_dir: Path, chunk: int = MAX_POLL_RECORDS, analyzer=None) -> dict:
     """Analyzer.analyse_many + matching on ``items`` in this process, after warm-up."""
     from pyinstrument import Profiler
 

@@ -198,6 +198,8 @@ def run_bench(settings, out_dir: Path, stories: int | None = None, quick: bool =
 
 
 def notes(plan: Plan, ncores: int, results: dict) -> list[str]:
+    from wirewatch.benchmark import db_throughput
+
     out = [
         f"Samples: (d) with {ncores} processes uses {plan.stories} stories; (d) with 1 process "
         f"{plan.pipeline_one}; (b) {plan.nlp_one} (1 process) and {plan.nlp_per_core} ({ncores} processes); "
@@ -208,7 +210,7 @@ def notes(plan: Plan, ncores: int, results: dict) -> list[str]:
         "wirewatch.cli.main(['consume', ...]) plus status hooks); the model is loaded and warmed before the "
         "first poll, and the clock starts at the first record consumed.",
         f"(c) stores the {plan.nlp_one} analysed stories of (b) and clones of them under new ids, in batches "
-        "of 64 (the consumer's max_poll_records).",
+        f"of {db_throughput.DEFAULT_BATCH} (the consumer's max_poll_records).",
         "NLP figures include items_per_cpu_s (per CPU-second of the workers), which other load on the "
         "machine does not change; wall-clock figures do depend on it (see the load averages).",
     ]
@@ -262,14 +264,14 @@ def run_profiles(settings, out_dir: Path, stories: int | None = None, stream=Non
     with scratch(settings, "profdb", kafka=False) as s:
         app = App(s)
         try:
-            batches = db_throughput.build_processed(app, items, analyses, n * 4, 64)
+            batches = db_throughput.build_processed(app, items, analyses, n * 4, db_throughput.DEFAULT_BATCH)
             out["database"] = profiling.profile_db(app, batches, out_dir)
         finally:
             app.engine.dispose()
     with scratch(settings, "profdb2", kafka=False) as s:
         app = App(s)
         try:
-            batches = db_throughput.build_processed(app, items, analyses, n * 4, 64)
+            batches = db_throughput.build_processed(app, items, analyses, n * 4, db_throughput.DEFAULT_BATCH)
             out["database"]["split"] = profiling.db_split(app, batches)
         finally:
             app.engine.dispose()

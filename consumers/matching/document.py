@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left
 from functools import lru_cache
 from itertools import islice
+from operator import itemgetter
 
 from consumers.understanding.model import Analysis, Entity
 
@@ -52,6 +53,7 @@ _SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘'(\[]?[A-Z0-9])
 
 HEADLINE, BODY, LEAD = "headline", "body", "lead"
 _match_span = re.Match.span
+_first = itemgetter(0)
 
 
 def _strip_possessives(text: str) -> str:
@@ -202,10 +204,9 @@ class Document:
         if self._sentences is None:
             if self.analysis is not None:
                 base = self.body_base()
-                self._sentences = [
-                    (s.start, s.end) for s in sorted(self.analysis.sentences, key=lambda s: s.start)
-                    if s.start >= base
-                ]
+                spans = [(s.start, s.end) for s in self.analysis.sentences]
+                spans.sort(key=_first)
+                self._sentences = [sp for sp in spans if sp[0] >= base]
                 self._sentence_iter = None
             else:
                 self._sentences = []
@@ -234,9 +235,12 @@ class Document:
         """Token position just past the lead: body tokens starting before its end."""
         end = self._lead_cache.get(n)
         if end is None:
-            cut = self.lead_char_end(n) - self.body_base()
-            body = self._stripped_body()
-            end = self.n_headline + len(_word_re(body).findall(body, 0, max(cut, 0)))
+            cut = max(self.lead_char_end(n) - self.body_base(), 0)
+            if self._body_low is not None:  # same tokens (see _ascii_words), faster pattern
+                end = self.n_headline + len(_ASCII_WORD_RE.findall(self._body_low, 0, cut))
+            else:
+                body = self._stripped_body()
+                end = self.n_headline + len(WORD_RE.findall(body, 0, cut))
             self._lead_cache[n] = end
         return end
 

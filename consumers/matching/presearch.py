@@ -49,7 +49,7 @@ import ahocorasick
 
 from consumers.matching.conditions import COUNTRY_LABELS, dateline_ngrams
 from consumers.matching.document import HEADLINE, Document, normalise_name, tokenize
-from consumers.matching.query import And, Leaf, Near, Not, Or
+from consumers.matching.query import And, Leaf, Near, Not, Or, leaves
 from consumers.matching.topics import Topic
 
 # Words so frequent in wire copy that they make poor anchors.
@@ -188,6 +188,20 @@ def topic_clauses(topic: Topic, cost=_default_cost) -> list[frozenset[str]]:
     return list(dict.fromkeys(out))  # dedupe, keep order
 
 
+def _phrase_partners(topic: Topic) -> set[frozenset[str]]:
+    """Pairs of term keys that are words of one phrase of the topic's query."""
+    out: set[frozenset[str]] = set()
+    if topic.query_ast is not None:
+        for leaf in leaves(topic.query_ast):
+            keys = [_word_key(w, p, leaf.scope) for w, p in leaf.words]
+            out.update(frozenset((a, b)) for i, a in enumerate(keys) for b in keys[i + 1:] if a != b)
+    return out
+
+
+def _tied(anchor: frozenset[str], clause: frozenset[str], partners: set[frozenset[str]]) -> bool:
+    return all(frozenset((a, b)) in partners for a in anchor for b in clause)
+
+
 _PSEUDO_KINDS = ("event", "type", "entity", "country", "target")
 
 
@@ -268,6 +282,11 @@ class Presearcher:
                 for a in anchor:
                     self.anchor_only.setdefault(a, []).append(t_idx)
                 continue
+            # The second clause should filter: not the anchor's partner in a phrase
+            # ("kem" for "sokha"), which nearly every document with the anchor has.
+            partners = _phrase_partners(topic)
+            pick = next((i for i, c in enumerate(ordered[1:], 1) if not _tied(ordered[0], c, partners)), 1)
+            ordered.insert(1, ordered.pop(pick))
             second = [term(k) for k in sorted(ordered[1])]
             for a in anchor:
                 by_second = pairs.setdefault(a, {})

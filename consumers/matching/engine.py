@@ -118,21 +118,11 @@ class Match:
     def hits_total(self) -> int:
         return self._details()[2]
 
-    @property
-    def evidence(self) -> str:
-        return self._details()[1][0]
-
-    @property
-    def evidence_field(self) -> str:
-        return self._details()[1][1]
-
-    @property
-    def evidence_start(self) -> int:
-        return self._details()[1][2]
-
-    @property
-    def evidence_end(self) -> int:
-        return self._details()[1][3]
+    # The evidence: its text, field (headline/lead/body/dateline) and offsets.
+    evidence = property(lambda self: self._details()[1][0])
+    evidence_field = property(lambda self: self._details()[1][1])
+    evidence_start = property(lambda self: self._details()[1][2])
+    evidence_end = property(lambda self: self._details()[1][3])
 
     def _key(self) -> tuple:
         return tuple(getattr(self, f) for f in _MATCH_FIELDS) + self._details()

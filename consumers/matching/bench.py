@@ -104,6 +104,7 @@ def main(argv=None) -> None:
     ap.add_argument("--docs", type=int, default=500)
     ap.add_argument("--counts", default="10,1000,10000")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=7, help="passes; the best of them is reported")
     ap.add_argument("--famous-share", type=float, default=FAMOUS_SHARE)
     ap.add_argument("--freq-docs", type=int, default=4000,
                     help="held-out articles (after the measured ones) for presearch term "
@@ -115,7 +116,7 @@ def main(argv=None) -> None:
     if args.freq_docs:
         held_out = read_articles(args.articles, args.freq_docs, skip=args.docs)
         doc_freq = document_frequencies(d.headline + "\n\n" + d.body for d in held_out)
-    print(json.dumps(bench_matching(docs, counts, args.seed, doc_freq=doc_freq,
+    print(json.dumps(bench_matching(docs, counts, args.seed, args.repeat, doc_freq=doc_freq,
                                     famous_share=args.famous_share), indent=2))
 
 

@@ -48,7 +48,7 @@ class Plan:
             latency_seconds=30.0 if quick else 120.0,
             latency_min_items=20,
             freq_docs=200 if quick else 2000,
-            matching_repeat=2 if quick else 3,
+            matching_repeat=3 if quick else 7,
         )
 
 

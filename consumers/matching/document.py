@@ -195,9 +195,6 @@ class Document:
     def body_base(self) -> int:
         return self._sections[1][1]
 
-    def section_of(self, i: int) -> str:
-        return HEADLINE if i < self.n_headline else BODY
-
     def _sentences_until(self, need_count: int = 0, need_offset: int = -1) -> list[tuple[int, int]]:
         """Body sentence spans (offset space), produced lazily until there are
         ``need_count`` of them and one ends after ``need_offset`` (or the body ends)."""
@@ -220,9 +217,6 @@ class Document:
                     break
                 sents.append(nxt)
         return sents
-
-    def body_sentences(self) -> list[tuple[int, int]]:
-        return self._sentences_until(need_count=1 << 30)
 
     def lead_char_end(self, n: int) -> int:
         """End offset of the body's first ``n`` sentences (offset space)."""

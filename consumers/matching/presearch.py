@@ -235,11 +235,6 @@ def analysis_values(doc: Document, kinds=_PSEUDO_KINDS) -> dict[str, set[str]]:
     return out
 
 
-def analysis_terms(doc: Document) -> set[str]:
-    """Pseudo-term keys a document's analysis provides, as ``x:<kind>:<value>``."""
-    return {f"x:{kind}:{v}" for kind, values in analysis_values(doc).items() for v in values}
-
-
 class Presearcher:
     """Anchors each topic on its most selective clause and, below that, on its second
     most selective one: a document selects the topics whose anchor *and* second clause
@@ -249,7 +244,6 @@ class Presearcher:
 
     def __init__(self, topics: list[Topic], doc_freq: dict[str, float] | None = None):
         cost = TermCost(doc_freq) if doc_freq else _default_cost
-        self.n_topics = len(topics)
         # Term ids are strings: a plain word is itself (so a document's vocabulary
         # intersects the index directly), any other key keeps its "h:", "p:" or "x:"
         # prefix (tokens never hold a colon).
@@ -269,10 +263,8 @@ class Presearcher:
         pairs: dict[str, dict[str, list[int]]] = {}
         # per topic, its clauses beyond the second, most selective first
         self.checks: list[tuple[frozenset[str], ...]] = [()] * len(topics)
-        self.clauses: list[list[frozenset[str]]] = []
         for t_idx, topic in enumerate(topics):
             clauses = topic_clauses(topic, cost)
-            self.clauses.append(clauses)
             if not clauses:
                 self.always.append(t_idx)
                 continue

@@ -25,6 +25,11 @@ ALERTS_CREATED = Counter("wirewatch_alerts_created_total", "New alerts", ["topic
 EMAILS_SENT = Counter("wirewatch_emails_sent_total", "Alert emails accepted by the SMTP server")
 EMAILS_FAILED = Counter("wirewatch_emails_failed_total", "Alert email attempts that failed")
 DEAD_LETTERS = Counter("wirewatch_dead_letters_total", "Messages sent to the dead-letter topic", ["stage"])
+ANALYSIS_OVER_BUDGET = Counter("wirewatch_analysis_over_budget_total",
+                               "Items dead-lettered because analysis exceeded its time or memory budget",
+                               ["budget"])
+ANALYSIS_WORKER_RESTARTS = Counter("wirewatch_analysis_worker_restarts_total",
+                                   "Analysis worker processes replaced (killed over budget or died)")
 FEED_ERRORS = Counter("wirewatch_feed_errors_total", "Feed fetch or parse errors")
 CONSUMER_LAG = Gauge("wirewatch_consumer_lag", "Records behind the partition's high-water mark",
                      ["topic", "partition"], multiprocess_mode="livesum")
@@ -34,6 +39,8 @@ PUBLISH_TO_STORED = Histogram(
 )
 
 DEAD_LETTERS.labels(stage="items")  # export 0 before the first dead letter, not nothing
+ANALYSIS_OVER_BUDGET.labels(budget="time")
+ANALYSIS_OVER_BUDGET.labels(budget="memory")
 
 
 def registry() -> CollectorRegistry:

@@ -87,6 +87,17 @@ class Settings(BaseSettings):
     consumer_processes: int = Field(
         0, ge=0, description="Items-stage processes `wirewatch run` starts (0: one per core)."
     )
+    feed_allow_private: bool = Field(
+        False, description="Let feeds and `produce URL` fetch loopback, private and link-local addresses."
+    )
+    feed_allow_hosts: str = Field(
+        "", description="Comma-separated host names and addresses/CIDRs feeds may fetch even though "
+                        "they are not public (e.g. 127.0.0.1,feeds.internal,10.0.0.0/8)."
+    )
+    feed_user_agent: str = Field(
+        "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)",
+        description="User-Agent header of feed fetches.",
+    )
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings,

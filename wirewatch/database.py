@@ -33,8 +33,9 @@ def make_engine(url: str, schema: str = "public", **kwargs) -> Engine:
     return engine
 
 
-def upgrade(engine: Engine, schema: str = "public", revision: str = "heads") -> None:
-    """Create the schema if needed and run the migrations up to `revision`."""
+def upgrade(engine: Engine, schema: str = "public", revision: str = "head") -> None:
+    """Create the schema if needed and run the migrations up to `revision` (one head: see
+    tests/unit/test_migrations.py)."""
     from alembic import command
     from alembic.config import Config
 
@@ -50,7 +51,7 @@ def upgrade(engine: Engine, schema: str = "public", revision: str = "heads") -> 
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The applied revision(s); independent migration branches each have a head."""
+    """The applied revision (several, comma-separated, only mid-way through a merge)."""
     with engine.connect() as conn:
         try:
             heads = conn.execute(text("SELECT version_num FROM alembic_version ORDER BY 1")).scalars().all()

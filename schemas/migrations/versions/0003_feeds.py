@@ -2,7 +2,7 @@
 (feed_story_bands), watched-directory files (feed_files), the in-flight journal
 (feed_outbox) and the items-topic checkpoints (feed_offsets).
 
-An independent branch from 0002 (0004_sql_surface is another); `upgrade` runs to heads.
+A branch from 0002 beside 0004_sql_surface; 0005_merge_heads joins them into one head.
 
 Revision ID: 0003_feeds
 Revises: 0002

@@ -14,8 +14,7 @@
   and the role does not exist yet, the grants are skipped with a WARNING (ask a DBA for
   `CREATE ROLE wirewatch_reader NOLOGIN`, then run the GRANT lines of docs/sql.md).
 
-A separate branch off 0002 (the feeds migration 0003 is another); `upgrade()` applies
-all heads.
+A branch off 0002 beside the feeds migration 0003; 0005_merge_heads joins the two.
 
 Revision ID: 0004_sql_surface
 Revises: 0002

@@ -56,6 +56,8 @@ class Item(Base):
     stored_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.now()
     )
+    # (0006) What was changed or capped on the way in: NULs removed, names cut, analysis caps.
+    limits: Mapped[list] = mapped_column(JSONB, nullable=False, server_default="[]")
 
 
 class Entity(Base):

@@ -5,13 +5,17 @@ entities on (name, label), mentions are rewritten only for changed items. Alerts
 event-level: they upsert on their unique event_key, each story is a row of alert_items
 (unique per alert and item), and the email outbox rows (deliveries) have a unique
 idempotency key. So a replay adds no evidence, escalates nothing and queues no email.
+
+Values PostgreSQL would refuse (NUL, lone surrogates, over-long names) are cleaned or cut
+first (wirewatch/store_fields.py) and noted in items.limits, so the story and its alert
+are kept rather than dead-lettered.
 """
 from __future__ import annotations
 
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import and_, delete, func, literal_column, or_, select, text, update
@@ -20,20 +24,24 @@ from sqlalchemy.engine import Connection, Engine
 
 from consumers.pipeline import ProcessedItem
 from schemas.tables import Alert, AlertItem, Delivery, Entity, Item, Mention, Topic
+from wirewatch.store_fields import clean_processed, cut
 
 
 def _ts(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _item_row(p: ProcessedItem, extractor_version: str) -> dict:
+def _item_row(p: ProcessedItem, extractor_version: str, notes: Sequence[str] = ()) -> dict:
     i = p.item
+    # The analysis caps (another stage's notes) first, then what the store changed.
+    limits = [str(n) for n in getattr(p.analysis, "limits", ()) or ()] + list(notes)
     return dict(
         id=i.id, version=i.version, source=i.source, feed=i.feed, url=i.url, guid=i.guid,
         headline=i.headline, body=i.body, language=i.language, dateline_place=i.dateline_place,
         published_at=_ts(i.published_at), received_at=_ts(i.received_at),
         content_hash=i.content_hash, story_id=i.story_id, extractor_version=extractor_version,
         kafka_topic=p.record.topic, kafka_partition=p.record.partition, kafka_offset=p.record.offset,
+        limits=[n.replace("\x00", "") for n in limits],
     )
 
 
@@ -67,16 +75,19 @@ class PostgresStore:
 
     def save_batch(self, processed: Sequence[ProcessedItem], extractor_version: str) -> list[str]:
         """Store items, entities, mentions and alerts in ONE transaction; return new alert keys."""
+        cleaned = [clean_processed(p) for p in processed]
+        processed = [p for p, _ in cleaned]
+        notes = {id(p): n for p, n in cleaned}
         latest = _latest(processed)
         if not latest:
             return []
         with self.engine.begin() as conn:
-            changed = self._upsert_items(conn, latest, extractor_version)
+            changed = self._upsert_items(conn, latest, extractor_version, notes)
             self._write_mentions(conn, [p for p in latest if p.item.id in changed])
             return self._insert_alerts(conn, [a for p in processed for a in p.alerts])
 
-    def _upsert_items(self, conn: Connection, latest, extractor_version) -> set[str]:
-        stmt = insert(Item).values([_item_row(p, extractor_version) for p in latest])
+    def _upsert_items(self, conn: Connection, latest, extractor_version, notes: dict) -> set[str]:
+        stmt = insert(Item).values([_item_row(p, extractor_version, notes.get(id(p), ())) for p in latest])
         cols = [c.name for c in Item.__table__.columns if c.name not in ("id", "stored_at")]
         stmt = stmt.on_conflict_do_update(
             index_elements=[Item.id],
@@ -202,6 +213,9 @@ class PostgresStore:
                     stored["event_key"], a.topic, a.target, ident.normalise_target(a.target), a.event,
                     stored.get("country"), date.fromisoformat(stored["window_start"]),
                     ident.parse_time(stored.get("seen_at")) or identity.seen_at)
+            if len(identity.target_key) > 300 or len(identity.country or "") > 100:  # the column sizes
+                identity = replace(identity, target_key=cut(identity.target_key, 300),
+                                   country=cut(identity.country, 100))
             stage = esc.stage_of(a.action, frame.get("status"), a.evidence, (frame.get("details") or {}).get("lemma"))
             terms = [t for t in [frame.get("trigger"), a.target, *[h.get("text") for h in a.explanation.get("hits") or []]] if t]
             out.append(_Evidence(a, identity, stage, ident.source_of(item.url, item.feed, item.source),

@@ -30,7 +30,9 @@ def add_alert_actions(alerts_parser) -> None:
                                help="ack: mark seen; mute: no more email about it (pending ones are "
                                     "dropped); unmute; show: the alert, its evidence and deliveries; "
                                     "rate: good|bad feedback for precision")
-    alerts_parser.add_argument("id", nargs="?", type=int, help="alert id (with an action)")
+    from wirewatch.cli_args import ALERT_ID
+
+    alerts_parser.add_argument("id", nargs="?", type=ALERT_ID, help="alert id (with an action)")
     from wirewatch import sql_cli
 
     sql_cli.add_rate_arguments(alerts_parser)  # `rating` (good|bad), --note, --by
@@ -180,13 +182,15 @@ def cmd_notify(args, app) -> int:
 
 
 def register(subparsers) -> None:
+    from wirewatch.cli_args import BIGINT_MAX, ROW_LIMIT, bounded_int
+
     p = subparsers.add_parser("deliveries", help="the alert email outbox: pending, sent, failed, uncertain",
                               description="List email deliveries (newest first). --failed shows failed and "
                                           "uncertain ones (uncertain: the server may have accepted it; never "
                                           "resent automatically).")
     p.add_argument("--failed", action="store_true", help="only failed and uncertain deliveries")
-    p.add_argument("--retry", type=int, metavar="ID", help="requeue one failed/uncertain delivery (may duplicate)")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--retry", type=bounded_int(1, BIGINT_MAX, "a delivery id"), metavar="ID", help="requeue one failed/uncertain delivery (may duplicate)")
+    p.add_argument("--limit", type=ROW_LIMIT, default=50, help="the newest N deliveries (default 50)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(func=cmd_deliveries)
 

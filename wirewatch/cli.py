@@ -220,6 +220,7 @@ def cmd_check(args, app) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from wirewatch import alerting_cli, bench_cli, feeds_cli, sql_cli, understanding_cli
+    from wirewatch.cli_args import ROW_LIMIT, bounded_float
 
     parser = argparse.ArgumentParser(
         prog="wirewatch",
@@ -256,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("consume", help="run the items stage (entities, topics, storage)",
                        description="Consume wire items, extract entities, match watched topics, and store items, "
                                    "entities and alerts in one transaction before committing offsets.")
-    p.add_argument("--until-idle", type=float, metavar="SECONDS",
+    p.add_argument("--until-idle", type=bounded_float(0, 10**6), metavar="SECONDS",
                    help="stop after this many seconds without new items (default: run until SIGTERM)")
     p.add_argument("--group", help="consumer group (default: WIREWATCH_CONSUMER_GROUP)")
     p.set_defaults(func=cmd_consume)
@@ -266,14 +267,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("alerts", help="print the latest alerts and why they fired")
     p.add_argument("--topic", help="only this watched topic (name)")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=ROW_LIMIT, default=20, help="at most this many alerts (default 20)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     alerting_cli.add_alert_actions(p)
     p.set_defaults(func=cmd_alerts)
 
     p = sub.add_parser("dlq", help="inspect the dead-letter topic")
     p.add_argument("action", choices=["list"])
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=ROW_LIMIT, default=50, help="the latest N dead letters (default 50)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_dlq)
 

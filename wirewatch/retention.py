@@ -31,17 +31,30 @@ _PART = re.compile(r"(\d+)\s*([smhdw])")
 _WHOLE = re.compile(r"^(?:\s*\d+\s*[smhdw])+\s*$")
 BATCH = 5000
 DAY = timedelta(days=1)
+MAX_DURATION = timedelta(days=36500)  # 100 years: far enough back, and now - it stays a valid date
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_TOO_LONG = 10**30
+
+
+def _shown(value) -> str:
+    return repr(value[:40] + "..." if isinstance(value, str) and len(value) > 40 else value)
 
 
 def parse_duration(value: str) -> timedelta:
     """'90d', '12h', '4w', '30m', '45s', or combinations such as '1w2d'. Must be > 0."""
     if not isinstance(value, str) or not _WHOLE.match(value.strip().lower()):
-        raise ValueError(f"invalid duration {value!r}: use a number and a unit s, m, h, d or w, e.g. 90d, 12h, 4w")
-    total = timedelta()
+        raise ValueError(f"invalid duration {_shown(value)}: use a number and a unit s, m, h, d or w, "
+                         "e.g. 90d, 12h, 4w")
+    seconds = 0
     for number, unit in _PART.findall(value.strip().lower()):
-        total += timedelta(**{UNITS[unit]: int(number)})
+        # In whole seconds first: timedelta (and datetime.now() - it) overflow long before
+        # a Python int does. 30 digits is far past MAX_DURATION in any unit.
+        seconds += int(number) * _SECONDS[unit] if len(number) <= 30 else _TOO_LONG
+        if seconds > MAX_DURATION.total_seconds():
+            raise ValueError(f"invalid duration {_shown(value)}: at most {MAX_DURATION.days}d (100 years), e.g. 90d")
+    total = timedelta(seconds=seconds)
     if total <= timedelta(0):
-        raise ValueError(f"invalid duration {value!r}: must be longer than zero")
+        raise ValueError(f"invalid duration {_shown(value)}: must be longer than zero")
     return total
 
 

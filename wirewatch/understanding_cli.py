@@ -119,7 +119,12 @@ def cmd_backtest(args, app) -> int:
     matcher = Matcher(topics)
     stmt = select(Item.id, Item.headline, Item.body, Item.received_at).order_by(Item.received_at)
     if args.since:
-        stmt = stmt.where(or_(Item.published_at >= args.since, Item.received_at >= args.since))
+        from wirewatch.cli_args import since_date
+
+        # A datetime, not the string: a string binds as varchar, and PostgreSQL has no
+        # `timestamptz >= varchar` (every `--since` failed).
+        since = since_date(args.since) if isinstance(args.since, str) else args.since
+        stmt = stmt.where(or_(Item.published_at >= since, Item.received_at >= since))
     with app.engine.connect() as conn:
         rows = conn.execute(stmt).all()
         alerted = {r.item_id for r in conn.execute(select(Alert.item_id).where(Alert.topic_name == args.topic))}
@@ -139,6 +144,8 @@ def cmd_backtest(args, app) -> int:
 
 
 def register(sub) -> None:
+    from wirewatch.cli_args import bounded_int, since_date
+
     p = sub.add_parser("extract", help="entities for JSON Lines {id,text} on stdin",
                        description="Read JSON Lines {\"id\",\"text\"} on stdin; write "
                                    "{\"id\",\"entities\":[{start,end,label,text,canonical}]} per line.")
@@ -159,7 +166,8 @@ def register(sub) -> None:
     ev = p.add_subparsers(dest="what", metavar="ner|topics", required=True)
     q = ev.add_parser("ner", help="NER F1 on a CoNLL-2003 file")
     q.add_argument("--conll", help="CoNLL file (default ../shared/eval-data/conll2003/eng.testb)")
-    q.add_argument("--limit", type=int, help="only the first N articles (quick check)")
+    q.add_argument("--limit", type=bounded_int(1, 10**9, "a number of articles"),
+                   help="only the first N articles (quick check)")
     q.add_argument("--json", metavar="FILE", help="also write the full result as JSON")
     q.set_defaults(func=cmd_eval_ner)
     q = ev.add_parser("topics", help="document- and sentence-level precision/recall")
@@ -174,5 +182,6 @@ def register(sub) -> None:
                                    "Nothing is written and no email is sent.")
     p.add_argument("--topic", required=True)
     p.add_argument("--topics", help="topics YAML holding the (edited) topic")
-    p.add_argument("--since", help="only items published or received since this date (YYYY-MM-DD)")
+    p.add_argument("--since", type=since_date, metavar="DATE",
+                   help="only items published or received since this date (YYYY-MM-DD, UTC)")
     p.set_defaults(func=cmd_backtest)

@@ -25,13 +25,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
-
-from consumers.matching.document import BODY, HEADLINE, LEAD, Document, tokenize
+from consumers.matching.complexity import complexity_error
+from consumers.matching.document import BODY, HEADLINE, LEAD, tokenize
+from consumers.matching.spans import (  # noqa: F401  (QueryContext, TermHit: re-exported)
+    QueryContext, TermHit, leaf_spans, near_mark, near_spans,
+)
 
 FIELDS = (HEADLINE, LEAD, BODY)
 MIN_PREFIX = 3
 MAX_NEAR = 100
+# Parsing is bounded before it recurses: a topic edit must not be able to exhaust the
+# stack (200 nested parentheses, 1,000 NOTs) or build an AST nothing can walk.
+MAX_QUERY_CHARS = 4000
+MAX_DEPTH = 16  # levels of parentheses and NOT
+MAX_NEAR_CHAIN = 4  # NEAR operators in a row: a NEAR/5 b NEAR/5 c ... (5 operands)
 
 
 class QueryError(ValueError):
@@ -41,16 +48,6 @@ class QueryError(ValueError):
 
 
 # --- AST ------------------------------------------------------------------------------
-class TermHit(NamedTuple):
-    """One matched occurrence: token positions first..last of a query term.
-    (A NamedTuple: created by the thousand, and cheaper than a dataclass.)"""
-
-    term: str  # the query term as written, e.g. 'arrest*' or '"military coup"'
-    first: int
-    last: int
-    scope: str | None
-
-
 @dataclass(frozen=True)
 class Leaf:
     """A word or phrase. ``words`` are (text, is_prefix) pairs."""
@@ -69,7 +66,7 @@ class Leaf:
     # Evaluation is a method per node type: cheaper than an isinstance chain, and the
     # brute-force oracle runs it for every (topic, document) pair.
     def ev(self, ctx):
-        return _leaf_spans(self, ctx) or None
+        return leaf_spans(self, ctx) or None
 
     def exists(self, ctx) -> bool:
         """Whether the term occurs at all (NOT and exclude need nothing more): a bare
@@ -81,10 +78,22 @@ class Leaf:
             if self.scope == HEADLINE:
                 doc = ctx.doc
                 return word in doc.vocab() and word in doc.tokens[:doc.n_headline]
-        return bool(_leaf_spans(self, ctx))
+        return bool(leaf_spans(self, ctx))
 
-    def occurrences(self, ctx):
-        return [(h.first, h.last, (h,)) for h in _leaf_spans(self, ctx)]
+    # Positional protocol (NEAR operands, see spans.py): distinct (first, last) spans,
+    # then the hits on the spans a NEAR used.
+    def spans(self, ctx):
+        return [(h.first, h.last) for h in self._hits(ctx)]
+
+    def mark(self, ctx, used, out) -> None:
+        out.extend(h for h in self._hits(ctx) if (h.first, h.last) in used)
+
+    def _hits(self, ctx):
+        hits = ctx.cached(self)
+        if hits is None:
+            hits = leaf_spans(self, ctx)
+            ctx.store(self, hits)
+        return hits
 
 
 @dataclass(frozen=True)
@@ -121,11 +130,17 @@ class Or:
     def exists(self, ctx) -> bool:
         return any(c.exists(ctx) for c in self.children)
 
-    def occurrences(self, ctx):
-        out = []
+    def spans(self, ctx):
+        if len(self.children) == 1:  # pragma: no cover - the parser never builds one
+            return self.children[0].spans(ctx)
+        out = set()
         for c in self.children:
-            out.extend(c.occurrences(ctx))
-        return out
+            out.update(c.spans(ctx))
+        return sorted(out)
+
+    def mark(self, ctx, used, out) -> None:
+        for c in self.children:
+            c.mark(ctx, used, out)
 
 
 @dataclass(frozen=True)
@@ -146,34 +161,21 @@ class Near:
     distance: int
 
     def ev(self, ctx):
-        occ = self.occurrences(ctx)
-        if not occ:
+        spans = near_spans(self, ctx)
+        if not spans:
             return None
-        seen, hits = set(), []
-        for _, _, hs in occ:
-            for h in hs:
-                if h not in seen:
-                    seen.add(h)
-                    hits.append(h)
-        return hits
+        found: list = []
+        near_mark(self, ctx, set(spans), found)
+        return list(dict.fromkeys(found))  # distinct, first occurrence order
 
     def exists(self, ctx) -> bool:
-        return bool(self.occurrences(ctx))
+        return bool(near_spans(self, ctx))
 
-    def occurrences(self, ctx):
-        """Every pair of occurrences whose gap is within the distance (same section)."""
-        left = self.left.occurrences(ctx)
-        if not left:
-            return []
-        right = self.right.occurrences(ctx)
-        nh = ctx.doc.n_headline
-        out = []
-        for lf, ll, lh in left:
-            for rf, rl, rh in right:
-                gap = rf - ll if rf > ll else lf - rl
-                if gap <= self.distance and (lf < nh) == (rf < nh):
-                    out.append((min(lf, rf), max(ll, rl), lh + rh))
-        return out
+    def spans(self, ctx):
+        return near_spans(self, ctx)
+
+    def mark(self, ctx, used, out) -> None:
+        near_mark(self, ctx, used, out)
 
 
 def render(node) -> str:
@@ -282,6 +284,13 @@ class _Parser:
         self.query = query
         self.toks = _lex(query)
         self.i = 0
+        self.depth = 0
+
+    def enter(self, pos: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(pos, f"nested too deeply (more than {MAX_DEPTH} levels of parentheses "
+                                  "and NOT): flatten it, e.g. 'a OR b OR c' instead of '(a OR (b OR c))'")
 
     @property
     def tok(self) -> _Tok:
@@ -323,15 +332,22 @@ class _Parser:
 
     def unary(self):
         if self.tok.kind == "not":
-            self.take()
-            return Not(self.unary())
+            self.enter(self.take().pos)
+            node = Not(self.unary())
+            self.depth -= 1
+            return node
         return self.near()
 
     def near(self):
         start = self.tok.pos
         node = self.primary(None)
+        chain = 0
         while self.tok.kind == "near":
             op = self.take()
+            chain += 1
+            if chain > MAX_NEAR_CHAIN:
+                raise QueryError(op.pos, f"more than {MAX_NEAR_CHAIN} NEARs in a row: each one multiplies "
+                                         "the work per story; split the topic or use fewer NEARs")
             right_pos = self.tok.pos
             right = self.primary(None)
             for side, p in ((node, start), (right, right_pos)):
@@ -348,7 +364,7 @@ class _Parser:
                 raise QueryError(self.tok.pos, f"expected a word, phrase or ( after {t.text}:")
             return self.primary(t.value)
         if t.kind == "lparen":
-            self.take()
+            self.enter(self.take().pos)
             if self.tok.kind == "rparen":
                 raise QueryError(self.tok.pos, "empty parentheses")
             node = self.or_expr()
@@ -356,6 +372,7 @@ class _Parser:
                 raise QueryError(self.tok.pos, "expected ')'" if self.tok.kind == "end"
                                  else f"unexpected {self.tok.text!r}, expected ')'")
             self.take()
+            self.depth -= 1
             return _scoped(node, scope) if scope else node
         if t.kind == "word":
             self.take()
@@ -396,85 +413,27 @@ def _only_negative(node) -> bool:
 
 
 def parse_query(query: str):
-    """Parse ``query`` into an AST; raises ``QueryError`` with a position."""
+    """Parse ``query`` into an AST; raises ``QueryError`` with a position. Queries over
+    the complexity limits (see complexity.py) are refused too."""
     try:
-        return _Parser(query).parse()
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryError(MAX_QUERY_CHARS, f"query longer than {MAX_QUERY_CHARS} characters: "
+                                              "split it into several topics")
+        node = _Parser(query).parse()
+        problem = complexity_error(node)
+        if problem:
+            raise QueryError(0, problem)
+        return node
     except QueryError as e:
         e.query = query
         raise
 
 
 # --- evaluation -----------------------------------------------------------------------
-class QueryContext:
-    """Evaluation state for one (document, topic): the lead size varies per topic."""
-
-    __slots__ = ("doc", "lead_sentences", "_lead_end")
-
-    def __init__(self, doc: Document, lead_sentences: int = 2):
-        self.doc = doc
-        self.lead_sentences = lead_sentences
-        self._lead_end = None
-
-    def lead_end(self) -> int:
-        if self._lead_end is None:
-            self._lead_end = self.doc.lead_end(self.lead_sentences)
-        return self._lead_end
-
-
-def _in_scope(ctx: QueryContext, scope: str | None, first: int, last: int) -> bool:
-    nh = ctx.doc.n_headline
-    if (first < nh) != (last < nh):  # spans never cross the headline/body boundary
-        return False
-    if scope is None:
-        return True
-    if scope == HEADLINE:
-        return last < nh
-    if scope == BODY:
-        return first >= nh
-    return first >= nh and last < ctx.lead_end()
-
-
-def _leaf_spans(node: Leaf, ctx: QueryContext) -> list[TermHit]:
-    doc = ctx.doc
-    (w0, p0), rest = node.words[0], node.words[1:]
-    label, scope = node.label, node.scope
-    if p0:
-        firsts = doc.prefix_positions(w0)
-    elif w0 not in doc.vocab():
-        return []
-    elif scope == HEADLINE:  # scan only the part of the text the scope allows
-        firsts = doc.positions_between(w0, 0, doc.n_headline)
-    elif scope == LEAD:
-        firsts = doc.positions_between(w0, doc.n_headline, ctx.lead_end())
-    else:
-        firsts = doc.positions(w0)
-    if not firsts:
-        return []
-    if not rest:
-        if scope is None:  # the common case: a bare word
-            return [TermHit(label, i, i, None) for i in firsts]
-        return [TermHit(label, i, i, scope) for i in firsts if _in_scope(ctx, scope, i, i)]
-    toks = doc.tokens
-    n = len(toks)
-    out = []
-    for i in firsts:
-        last = i + len(rest)
-        if last >= n:
-            continue
-        ok = True
-        for k, (w, p) in enumerate(rest, 1):
-            t = toks[i + k]
-            if not (t.startswith(w) if p else t == w):
-                ok = False
-                break
-        if ok and _in_scope(ctx, scope, i, last):
-            out.append(TermHit(label, i, last, scope))
-    return out
-
-
-def spans(node, ctx: QueryContext) -> list[tuple[int, int, tuple[TermHit, ...]]]:
-    """Occurrences of a positional node (word, phrase, OR of them, NEAR): (first, last, hits)."""
-    return node.occurrences(ctx)
+def spans(node, ctx: QueryContext) -> list[tuple[int, int]]:
+    """Distinct (first, last) token spans of a positional node (word, phrase, OR of
+    them, NEAR)."""
+    return node.spans(ctx)
 
 
 def evaluate(node, ctx: QueryContext) -> list[TermHit] | None:

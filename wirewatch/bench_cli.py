@@ -5,13 +5,17 @@ Registered by cli.py with ``bench_cli.register(sub)``; also runs as
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from wirewatch.benchmark.runner import DEFAULT_STORIES, QUICK_STORIES
+from wirewatch.benchmark.worst_case import DEFAULT_TIMEOUT as WORST_CASE_TIMEOUT
+from wirewatch.benchmark.worst_case import QUICK_LIMIT as QUICK_WORST_CASE
 from wirewatch.settings import PROJECT_ROOT
 
 DEFAULT_OUT = PROJECT_ROOT / "bench"
+WORST_CASE_LIMIT_ENV = "WIREWATCH_BENCH_WORST_CASE_LIMIT"
 
 
 def cmd_bench(args, app) -> int:
@@ -27,7 +31,13 @@ def cmd_bench(args, app) -> int:
         profiles = runner.run_profiles(app.settings, out, args.stories)
         print(runner.render_hot_spots(profiles))
         return 0
-    results = runner.run_bench(app.settings, out, stories=args.stories, quick=args.quick)
+    if args.only == "worst-case":
+        results = runner.run_worst_case_only(app.settings, out, args.worst_case_limit, args.worst_case_timeout,
+                                             quick=args.quick)
+    else:
+        results = runner.run_bench(app.settings, out, stories=args.stories, quick=args.quick,
+                                   worst_case_limit=args.worst_case_limit,
+                                   worst_case_timeout=args.worst_case_timeout)
     print((out / "results.md").read_text(encoding="utf-8"))
     print(f"wrote {out / 'results.json'} and {out / 'results.md'} in {results['duration_s']:.0f}s", file=sys.stderr)
     return 0
@@ -40,6 +50,13 @@ def _positive(value: str) -> int:
     return n
 
 
+def _positive_float(value: str) -> float:
+    n = float(value)
+    if not n > 0:
+        raise ValueError(value)
+    return n
+
+
 def add_arguments(p) -> None:
     p.add_argument("--quick", action="store_true",
                    help=f"small sizes ({QUICK_STORIES} stories): a smoke test of every phase, in a few minutes")
@@ -48,6 +65,15 @@ def add_arguments(p) -> None:
                         "the other phases use fixed fractions of N, see bench/README.md)")
     p.add_argument("--out", default=str(DEFAULT_OUT), metavar="DIR",
                    help="where results.json and results.md go (default: bench/)")
+    p.add_argument("--only", choices=["worst-case"],
+                   help="run one part alone: worst-case = phase (h), every item of eng.testb, the Reuters "
+                        "corpus and the feed files analysed one at a time (needs neither Kafka nor PostgreSQL)")
+    p.add_argument("--worst-case-limit", type=_positive, metavar="N",
+                   default=os.environ.get(WORST_CASE_LIMIT_ENV) or None,  # a string: argparse checks it like the option
+                   help=f"phase (h): at most N items per corpus (default: all; {QUICK_WORST_CASE} with --quick; "
+                        f"or ${WORST_CASE_LIMIT_ENV})")
+    p.add_argument("--worst-case-timeout", type=_positive_float, metavar="S",
+                   help=f"phase (h): seconds before an item's analysis is killed (default {WORST_CASE_TIMEOUT:g})")
     p.add_argument("--profile", action="store_true",
                    help="instead of the benchmark: profile the NLP, save_batch and one consumer process on "
                         "a small sample (--stories, default 40) with pyinstrument; writes DIR/profile-*.txt")
@@ -58,7 +84,9 @@ def register(sub) -> None:
         "bench", help="benchmark: bus, NLP, database and full-pipeline throughput, latency, matching, memory",
         description="Measure on this machine, in one run: raw Kafka throughput, the NLP limit (1 process and "
                     "one per core), bulk database insertion, the full pipeline at saturation, end-to-end "
-                    "latency at 50% load, matching cost vs topic count and peak RSS per consumer. Writes "
+                    "latency at 50% load, matching cost vs topic count, peak RSS per consumer, and the worst "
+                    "case: time and memory of every item of eng.testb, the Reuters corpus and the feed files, "
+                    "analysed one at a time. Writes "
                     "bench/results.json and bench/results.md and prints the table with each target met or "
                     "missed. Needs Kafka and PostgreSQL (`wirewatch stack up`); uses its own topics, consumer "
                     "groups and database schemas and removes them afterwards.")

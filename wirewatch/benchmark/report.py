@@ -1,6 +1,7 @@
 """Render bench results (the dict written to results.json) as a markdown report. Pure."""
 from __future__ import annotations
 
+from wirewatch.benchmark import worst_case_report
 from wirewatch.benchmark.stats import Target, evaluate_targets
 
 
@@ -33,7 +34,9 @@ def _row(cells) -> str:
 
 
 def render_markdown(results: dict, targets: list[Target] | None = None) -> str:
-    targets = targets if targets is not None else evaluate_targets(results)
+    targets = targets if targets is not None else evaluate_targets(results) + worst_case_report.targets(results)
+    if results.get("worst_case") and not any(results.get(k) for k in ("bus", "nlp", "pipeline")):
+        return worst_case_report.render_alone(results, targets)  # `wirewatch bench --only worst-case`
     m = results.get("machine", {})
     v = results.get("versions", {})
     cores = m.get("cores")
@@ -130,6 +133,7 @@ def render_markdown(results: dict, targets: list[Target] | None = None) -> str:
         for p in mem["per_process"]:
             lines.append(_row([p.get("run", "?"), str(p.get("pid", "?")), _n(p.get("peak_rss_mb"))]))
         lines.append("")
+    lines += worst_case_report.render(results.get("worst_case"))
     lines += ["## Targets", "", _row(["target", "measured", "limit", "verdict", "detail"]),
               _row(["---", "---:", "---:", "---", "---"])]
     for t in targets:

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from wirewatch.benchmark import machine as machine_mod
+from wirewatch.benchmark import worst_case_report
 from wirewatch.benchmark.report import render_markdown
 from wirewatch.benchmark.stats import evaluate_targets
 
@@ -80,7 +81,7 @@ def cores() -> int:
 
 
 def run_bench(settings, out_dir: Path, stories: int | None = None, quick: bool = False,
-              stream=None) -> dict:
+              stream=None, worst_case_limit: int | None = None, worst_case_timeout: float | None = None) -> dict:
     from wirewatch.benchmark import (bus_throughput, corpus, db_throughput, latency, matching_cost,
                                      nlp_throughput, pipeline_throughput)
     from wirewatch.benchmark.scratch import scratch
@@ -188,12 +189,46 @@ def run_bench(settings, out_dir: Path, stories: int | None = None, quick: bool =
                          "method": "VmHWM of each consumer process from /proc/<pid>/status, sampled "
                                    "every 0.25 s and just before SIGTERM"}
 
+    # (h) worst case: every item of three corpora alone, in a child that a timeout can kill
+    results["worst_case"] = _worst_case_phase(settings, progress, quick, worst_case_limit, worst_case_timeout)
+
     results["machine"]["load_avg_end"] = machine_mod.load_avg()
     results["duration_s"] = round(time.monotonic() - progress.t0, 1)
     results["notes"] += notes(plan, ncores, results)
-    targets = evaluate_targets(results)
+    targets = evaluate_targets(results) + worst_case_report.targets(results)
     results["targets"] = [t.to_dict() for t in targets]
     write_results(results, out_dir, targets)
+    return results
+
+
+def _worst_case_phase(settings, progress: "Progress", quick: bool, limit: int | None,
+                      timeout: float | None) -> dict:
+    from wirewatch.benchmark import worst_case
+
+    if limit is None and quick:
+        limit = worst_case.QUICK_LIMIT
+    timeout = timeout or worst_case.DEFAULT_TIMEOUT
+    t = progress.start("(h) worst case: eng.testb, Reuters, feed items, one at a time"
+                       + (f", at most {limit} per corpus" if limit else ""))
+    section = worst_case.run_worst_case(limit, timeout, watchlist=str(settings.watchlist_file), progress=progress)
+    overall = section["corpora"]["overall"]
+    progress.done(t, f"{overall.get('items', 0):,} items, slowest {overall.get('s_per_item', {}).get('max')} s, "
+                     f"peak {overall.get('mb_per_item', {}).get('max')} MB")
+    return section
+
+
+def run_worst_case_only(settings, out_dir: Path, limit: int | None = None, timeout: float | None = None,
+                        quick: bool = False, stream=None) -> dict:
+    """`wirewatch bench --only worst-case`: phase (h) alone (no Kafka, no PostgreSQL)."""
+    progress = Progress(stream)
+    results: dict = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                     "mode": "worst case only" + (" (quick)" if quick else ""), "machine": machine_mod.machine(),
+                     "notes": []}
+    results["machine"]["cores"] = cores()
+    results["worst_case"] = _worst_case_phase(settings, progress, quick, limit, timeout)
+    results["machine"]["load_avg_end"] = machine_mod.load_avg()
+    results["duration_s"] = round(time.monotonic() - progress.t0, 1)
+    write_results(results, out_dir, worst_case_report.targets(results))
     return results
 
 

@@ -114,6 +114,15 @@ def build_alert(item: WireItem, record: Record, match, extractor_version: str) -
     )
 
 
+class ItemRejected(Exception):
+    """The analyser gave up on this one item (over its time or memory budget); the message
+    is the dead-letter reason. Not a sign of a broken analyser."""
+
+
+class StageInterrupted(Exception):
+    """Stop was requested mid-batch: abandon the batch uncommitted (it is redelivered)."""
+
+
 class SystemicFailure(RuntimeError):
     """Analysis fails for every item: a broken deployment, not poison input. Stop, don't dead-letter."""
 
@@ -141,27 +150,39 @@ class ItemsStage:
         return good, bad
 
     def _analyse_isolating(self, decoded):
-        """Analyse as one batch; if that fails, item by item so one poison item can't block the rest."""
+        """Analyse as one batch; if that fails, item by item so one poison item can't block the rest.
+
+        `analyse` returns one result per pair: an Analysis, or an exception standing for that
+        item's failure (`ItemRejected` when it went over budget)."""
         pairs = [(item.headline, item.body) for _, item in decoded]
         try:
-            analysed = [(r, i, a, None) for (r, i), a in zip(decoded, self._analyse(pairs))]
-            self._failures_in_a_row = 0
-            return analysed
+            results = list(self._analyse(pairs))
+        except (StageInterrupted, SystemicFailure):
+            raise
         except Exception:
             log.warning("batch analysis failed; retrying item by item", exc_info=True)
-        out = []
-        for (record, item), pair in zip(decoded, pairs):
-            try:
-                out.append((record, item, self._analyse([pair])[0], None))
-                self._failures_in_a_row = 0
-            except Exception as exc:
-                self._failures_in_a_row += 1
-                if self._failures_in_a_row >= self.MAX_CONSECUTIVE_FAILURES:
-                    raise SystemicFailure(
-                        f"analysis failed for {self._failures_in_a_row} items in a row "
-                        f"(last: {type(exc).__name__}: {exc}); stopping without committing") from exc
-                out.append((record, item, None, f"analysis failed: {type(exc).__name__}: {exc}"))
-        return out
+            results = []
+            for pair in pairs:
+                try:
+                    results.append(self._analyse([pair])[0])
+                except (StageInterrupted, SystemicFailure):
+                    raise
+                except Exception as exc:
+                    results.append(exc)
+        return [(record, item, *self._outcome(result)) for (record, item), result in zip(decoded, results)]
+
+    def _outcome(self, result) -> tuple[Analysis | None, str | None]:
+        if isinstance(result, ItemRejected):
+            return None, str(result)
+        if isinstance(result, Exception):
+            self._failures_in_a_row += 1
+            if self._failures_in_a_row >= self.MAX_CONSECUTIVE_FAILURES:
+                raise SystemicFailure(
+                    f"analysis failed for {self._failures_in_a_row} items in a row "
+                    f"(last: {type(result).__name__}: {result}); stopping without committing") from result
+            return None, f"analysis failed: {type(result).__name__}: {result}"
+        self._failures_in_a_row = 0
+        return result, None
 
     def handle(self, records: Sequence[Record], match_input: Callable) -> BatchResult:
         decoded, dead = self.decode(records)

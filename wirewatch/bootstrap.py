@@ -66,11 +66,39 @@ class App:
 
         return ProducerBus(make_producer(self.settings, **overrides))
 
+    def analysis_budget(self):
+        from wirewatch.analysis_sandbox import Budget
+
+        return Budget(seconds=self.settings.analysis_budget_seconds,
+                      memory_mb=self.settings.analysis_memory_budget_mb)
+
+    def sandboxed_analyser(self, **callbacks):
+        """Analysis in a child process that is killed and replaced when an item goes over budget."""
+        from functools import partial
+
+        from consumers.understanding.analyzer import Analyzer
+        from wirewatch import metrics
+        from wirewatch.analysis_sandbox import SandboxedAnalyser
+
+        callbacks.setdefault("on_reject", lambda kind: metrics.ANALYSIS_OVER_BUDGET.labels(budget=kind).inc())
+        callbacks.setdefault("on_restart", metrics.ANALYSIS_WORKER_RESTARTS.inc)
+        return SandboxedAnalyser(partial(Analyzer, watchlist=str(self.settings.watchlist_file)),
+                                 self.analysis_budget(), **callbacks)
+
+    def max_poll_interval_ms(self) -> int:
+        """Long enough for a batch in which every item runs to its budget and costs a restart,
+        so a slow batch never costs the consumer its group membership."""
+        from wirewatch import bus
+
+        per_item = self.settings.analysis_budget_seconds + 30  # + replacing the analysis process
+        return int(max(600.0, bus.MAX_POLL_RECORDS * per_item + 120) * 1000)
+
     def items_worker(self, group: str | None = None, **consumer_overrides):
         """Build the items stage with its consumer, store and dead-letter/alert producer."""
         from consumers.matching.topics import TopicFileWatcher
         from consumers.pipeline import ItemsStage
         from wirewatch import bus
+        from wirewatch.heartbeat import Heartbeat
         from wirewatch.topic_sync import TopicRuntime
         from wirewatch.worker import ItemsWorker
 
@@ -79,13 +107,26 @@ class App:
         # A watcher per worker: a shared one would report "unchanged" to the second worker.
         runtime = TopicRuntime(TopicFileWatcher(self.settings.topics_file), self.store)
         runtime.refresh(force=True)
-        stage = ItemsStage(self.analyzer.analyse_many, runtime.match, self.extractor_version)
+        heartbeat = Heartbeat(self.settings.heartbeat_dir, group or self.settings.consumer_group, "items")
+        holder: dict = {}
+        sandbox = None
+        if self.settings.analysis_isolation:
+            sandbox = self.sandboxed_analyser(
+                should_stop=lambda: holder["worker"].stop_event.is_set(),
+                on_wait=lambda: heartbeat.beat("analysing"))
+            analyse = sandbox.analyse_many
+        else:
+            analyse = self.analyzer.analyse_many
+        stage = ItemsStage(analyse, runtime.match, self.extractor_version)
+        consumer_overrides.setdefault("max_poll_interval_ms", self.max_poll_interval_ms())
         consumer = bus.make_consumer(self.settings, [self.names.items], group, **consumer_overrides)
-        return ItemsWorker(
+        holder["worker"] = worker = ItemsWorker(
             consumer=consumer, stage=stage, store=self.store, producer=self.producer_bus(),
             topics=self.names, match_input=runtime.match_input,
             extractor_version=self.extractor_version, on_idle=runtime.refresh,
+            analyser=sandbox, heartbeat=heartbeat,
         )
+        return worker
 
 
 def bootstrap(settings: Settings | None = None) -> App:

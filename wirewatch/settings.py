@@ -87,6 +87,25 @@ class Settings(BaseSettings):
     consumer_processes: int = Field(
         0, ge=0, description="Items-stage processes `wirewatch run` starts (0: one per core)."
     )
+    analysis_budget_seconds: float = Field(
+        10.0, gt=0, le=3600,
+        description="Wall-time budget for analysing one item; an item over it is dead-lettered "
+                    "('analysis exceeded N s') and the rest of the batch goes on.",
+    )
+    analysis_memory_budget_mb: float = Field(
+        1024.0, gt=0, description="Memory (MB above the idle analysis process) one item may use.",
+    )
+    analysis_isolation: bool = Field(
+        True, description="Analyse in a child process that is killed and replaced when an item goes "
+                          "over budget. Turn off only to debug analysis in one process.",
+    )
+    heartbeat_dir: Path = Field(
+        PROJECT_ROOT / ".stack" / "heartbeats",
+        description="Where running stages write heartbeats that /healthz and `wirewatch check` read.",
+    )
+    heartbeat_stale_seconds: float = Field(
+        60.0, gt=0, description="A stage whose last heartbeat is older than this is reported unhealthy.",
+    )
     feed_allow_private: bool = Field(
         False, description="Let feeds and `produce URL` fetch loopback, private and link-local addresses."
     )

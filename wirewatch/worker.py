@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from kafka.errors import CommitFailedError, KafkaError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from consumers.pipeline import ItemsStage, Record, dead_letter
+from consumers.pipeline import ItemsStage, Record, StageInterrupted, dead_letter
 from schemas.messages import encode
 from wirewatch import bus, metrics
 
@@ -38,8 +38,12 @@ class WorkerStats:
 
 class ItemsWorker:
     def __init__(self, consumer, stage: ItemsStage, store, producer, topics, match_input,
-                 extractor_version: str, on_idle=None, max_backoff: float = 30.0) -> None:
+                 extractor_version: str, on_idle=None, max_backoff: float = 30.0,
+                 analyser=None, heartbeat=None) -> None:
         self.consumer = consumer
+        self.analyser = analyser  # the SandboxedAnalyser behind `stage`, closed with the worker
+        self.heartbeat = heartbeat
+        self.stop_event = threading.Event()  # replaced by run()'s, so analysis waits can see it
         self.stage = stage
         self.store = store
         self.producer = producer  # ProducerBus used for dead letters and alerts
@@ -103,8 +107,17 @@ class ItemsWorker:
         for f in futures:
             f.get(timeout=60)
 
+    def beat(self, state: str = "running") -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.beat(state)
+
     def process(self, records: list[Record], stop: threading.Event, commit: bool = True) -> None:
-        result = self.stage.handle(records, self.match_input)
+        try:
+            result = self.stage.handle(records, self.match_input)
+        except StageInterrupted:
+            # Nothing of this batch was written or committed: it is redelivered after restart.
+            log.info("stop requested mid-batch; %d record(s) left uncommitted for redelivery", len(records))
+            return
         if result.dead_letters:
             payload = [(None, encode(d)) for d in result.dead_letters]
             self._retry("dead-letter send", lambda: self._send_all(self.topics.dead_letters, payload), stop)
@@ -156,10 +169,34 @@ class ItemsWorker:
         except KafkaError as exc:
             log.warning("offset commit abandoned at shutdown (%s); batch will be redelivered", exc)
 
+    def close(self) -> None:
+        """Close every client this worker holds (safe to call twice)."""
+        if self.analyser is not None:
+            self.analyser.close()
+        if self.heartbeat is not None:
+            self.heartbeat.remove()
+        self.consumer.close(autocommit=False)
+        self.producer.close()
+
+    def __enter__(self) -> ItemsWorker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def run(self, stop: threading.Event, until_idle: float | None = None, poll_ms: int = 500,
             max_records: int | None = None, join_timeout: float = 60.0) -> WorkerStats:
+        self.stop_event = stop
+        try:
+            return self._run(stop, until_idle, poll_ms, max_records, join_timeout)
+        finally:
+            if self.analyser is not None:
+                self.analyser.close()  # its process restarts on the next batch, if there is one
+
+    def _run(self, stop, until_idle, poll_ms, max_records, join_timeout) -> WorkerStats:
         last_activity, last_lag_report = time.monotonic(), 0.0
         while not stop.is_set():
+            self.beat("polling")
             try:
                 records = bus.poll_records(self.consumer, poll_ms, max_records)
             except KafkaError as exc:

@@ -47,6 +47,7 @@ from consumers.alerting.mail import (
 from consumers.alerting.render import AlertView, EvidenceView, render_alert, render_digest
 from consumers.alerting.rules import DeliveryRulesSource, digest_batch_key, plan_delivery
 from schemas.tables import Alert, AlertItem, Delivery, Entity, Item, Mention, Topic
+from wirewatch import metrics
 
 log = logging.getLogger(__name__)
 PEOPLE, ORGS, PLACES = ("PERSON",), ("ORG",), ("GPE", "LOC", "FAC")
@@ -246,12 +247,13 @@ class Notifier:
                     message = build_email(rendered, self.config.mail_from, recipient, message_id, {
                         "X-Wirewatch-Alerts": ",".join(str(a.id) for a in alerts),
                         "X-Wirewatch-Kind": "digest" if digest else ("escalation" if alerts[0].escalation else "alert"),
-                    })
+                    }, date=now)
                 except Exception as exc:  # a rendering bug must not leave rows looping
                     log.exception("cannot build the email for deliveries %s", ids)
                     conn.execute(update(Delivery).where(Delivery.id.in_(ids)).values(
                         status="failed", last_error=f"cannot build the email: {type(exc).__name__}: {exc}"[:1000]))
                     stats.failed += len(ids)
+                    metrics.EMAILS_FAILED.inc()
                     continue
                 conn.execute(update(Delivery).where(Delivery.id.in_(ids)).values(
                     status="sending", claimed_at=now, attempts=Delivery.attempts + 1, message_id=message_id))
@@ -278,16 +280,19 @@ class Notifier:
         try:
             self.mailer.send(job.message, self.config.mail_from, [job.recipient])
         except UncertainMailError as exc:
+            metrics.EMAILS_FAILED.inc()
             self._finish(job.ids, status="uncertain", last_error=str(exc)[:1000])
             stats.uncertain += len(job.ids)
             log.error("deliveries %s (%s): %s; marked uncertain, not resent", job.ids, job.message_id, exc)
             return
         except PermanentMailError as exc:
+            metrics.EMAILS_FAILED.inc()
             self._finish(job.ids, status="failed", last_error=str(exc)[:1000])
             stats.failed += len(job.ids)
             log.error("deliveries %s: permanent failure: %s", job.ids, exc)
             return
         except TransientMailError as exc:
+            metrics.EMAILS_FAILED.inc()  # each failed attempt, retried or not
             if job.attempts >= self.config.max_attempts:
                 self._finish(job.ids, status="failed",
                              last_error=f"gave up after {job.attempts} attempts: {exc}"[:1000])
@@ -301,11 +306,13 @@ class Notifier:
             log.warning("deliveries %s: %s; retry %d in %.0fs", job.ids, exc, job.attempts + 1, delay)
             return
         except Exception as exc:  # unknown: the message may have gone out
+            metrics.EMAILS_FAILED.inc()
             self._finish(job.ids, status="uncertain", last_error=f"{type(exc).__name__}: {exc}"[:1000])
             stats.uncertain += len(job.ids)
             log.exception("deliveries %s: unexpected error while sending; marked uncertain", job.ids)
             return
         self._finish(job.ids, status="sent", sent_at=now, last_error=None)
+        metrics.EMAILS_SENT.inc()  # one per email accepted (a digest is one email)
         stats.emails_sent += 1
         stats.deliveries_sent += len(job.ids)
         log.info("sent %s to %s: %s", job.message_id, job.recipient, job.subject)

@@ -8,11 +8,13 @@ refuses values that still contain CR or LF.
 from __future__ import annotations
 
 import email.policy
+import email.utils
 import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -55,9 +57,16 @@ class Rendered:
 
 
 def build_email(rendered: Rendered, sender: str, recipient: str, message_id: str,
-                extra_headers: dict[str, str] | None = None) -> EmailMessage:
-    """A multipart/alternative (text + HTML) message with sanitised headers."""
+                extra_headers: dict[str, str] | None = None, date: datetime | None = None) -> EmailMessage:
+    """A multipart/alternative (text + HTML) message with sanitised headers.
+
+    `date` (RFC 5322 requires a Date) is when the notifier claimed it; the Message-ID is
+    the delivery's deterministic id, so a retry has a newer Date and the same Message-ID."""
+    if not message_id:
+        raise ValueError("an alert email needs its Message-ID (make_message_id)")
+    when = date or datetime.now(timezone.utc)
     msg = EmailMessage(policy=POLICY)
+    msg["Date"] = email.utils.format_datetime(when if when.tzinfo else when.replace(tzinfo=timezone.utc))
     msg["From"] = clean_header(sender, 300)
     msg["To"] = clean_header(recipient, 300)
     msg["Subject"] = clean_header(rendered.subject, 250)

@@ -27,12 +27,8 @@ def _child_main(settings, index: int, log_level: str, log_format: str) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C reaches the whole group
     app = App(settings)
-    worker = app.items_worker()
-    try:
+    with app.items_worker() as worker:
         stats = worker.run(stop)
-    finally:
-        worker.consumer.close(autocommit=False)
-        worker.producer.close()
     logging.getLogger("wirewatch.consumer").info("consumer %d stopped: %s", index, stats.summary())
 
 
@@ -83,9 +79,18 @@ class Supervisor:
                 proc.kill()
 
     def healthy(self) -> tuple[bool, dict]:
+        from wirewatch.heartbeat import read_beats, stale
+
+        s = self.app.settings
         alive = sum(p.is_alive() for p in self.children.values())
-        return alive == self.processes, {"consumers_alive": alive, "consumers_wanted": self.processes,
-                                         "restarts": self.restarts}
+        pids = {p.pid for p in self.children.values()} | {os.getpid()}  # + notifier, feeds
+        beats = [b for b in read_beats(s.heartbeat_dir, s.consumer_group) if b.pid in pids]
+        late = stale(beats, s.heartbeat_stale_seconds)
+        details = {"consumers_alive": alive, "consumers_wanted": self.processes, "restarts": self.restarts,
+                   "heartbeats": {b.label: {"age_seconds": round(b.age, 1), "state": b.state} for b in beats}}
+        if late:
+            details["stale"] = [b.label for b in late]
+        return alive == self.processes and not late, details
 
 
 def _totals() -> str:
@@ -102,6 +107,7 @@ def _totals() -> str:
 def run_daemon(app, stop: threading.Event) -> int:
     from wirewatch import bus, metrics
     from wirewatch.database import upgrade
+    from wirewatch.heartbeat import BeatingEvent, Heartbeat
 
     settings = app.settings
     upgrade(app.engine, settings.db_schema)  # a daemon started on a new database sets it up
@@ -111,10 +117,13 @@ def run_daemon(app, stop: threading.Event) -> int:
     server = metrics.serve(settings.metrics_port, supervisor.healthy) if settings.metrics_port else None
     log.info("wirewatch running: %d consumer process(es) on %s, group %s; SIGTERM or Ctrl-C to stop",
              processes, app.names.items, settings.consumer_group)
+    beating = lambda stage: BeatingEvent(stop, Heartbeat(settings.heartbeat_dir, settings.consumer_group, stage))  # noqa: E731
     notifier = app.notifier()
-    notify_thread = threading.Thread(target=notifier.run, args=(stop,), name="notifier", daemon=True)
+    notify_thread = threading.Thread(target=notifier.run, args=(beating("notifier"),), name="notifier",
+                                     daemon=True)
     poller = app.feed_poller()
-    poller_thread = threading.Thread(target=poller.run, args=(stop,), name="feed-poller", daemon=True)
+    poller_thread = threading.Thread(target=poller.run, args=(beating("feeds"),), name="feed-poller",
+                                     daemon=True)
     try:
         for index in range(processes):
             supervisor.start_child(index)

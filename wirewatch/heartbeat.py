@@ -94,3 +94,22 @@ def _alive(pid: int) -> bool:
 
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:100]
+
+
+class BeatingEvent:
+    """A stop event that beats whenever its loop checks it or waits on it, for loops that
+    take a `stop` and nothing else (the notifier, the feed poller)."""
+
+    def __init__(self, event, heartbeat: Heartbeat) -> None:
+        self._event, self._heartbeat = event, heartbeat
+
+    def is_set(self) -> bool:
+        self._heartbeat.beat()
+        return self._event.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._heartbeat.beat()
+        return self._event.wait(timeout)
+
+    def set(self) -> None:
+        self._event.set()

@@ -93,3 +93,38 @@ def test_an_analyzer_that_always_fails_stops_the_stage_instead_of_dead_lettering
     records = [record(encode(parse_story(f"H{i}\nLIMA (Reuters) - Story {i}.", "x")), i) for i in range(25)]
     with pytest.raises(SystemicFailure, match="in a row"):
         s.handle(records, lambda item, a: item)
+
+
+def test_an_item_over_budget_is_dead_lettered_with_the_reason_and_the_rest_goes_on():
+    from consumers.pipeline import ItemRejected
+
+    def analyse(pairs):
+        return [ItemRejected("analysis exceeded 10 s") if i == 1 else analysis() for i, _ in enumerate(pairs)]
+
+    st = stage(analyse=analyse)
+    result = st.handle([record(encode(ITEM), offset=n) for n in range(3)], lambda item, a: item)
+    assert [p.record.offset for p in result.processed] == [0, 2]
+    (dl,) = result.dead_letters
+    assert (dl.reason, dl.source_offset) == ("analysis exceeded 10 s", 1)
+    assert st._failures_in_a_row == 0  # a budget rejection is not a broken analyser
+
+
+def test_rejections_never_add_up_to_a_systemic_failure():
+    from consumers.pipeline import ItemRejected
+
+    st = stage(analyse=lambda pairs: [ItemRejected("analysis exceeded 1 s") for _ in pairs])
+    for _ in range(3):
+        result = st.handle([record(encode(ITEM), offset=n) for n in range(16)], lambda item, a: item)
+        assert len(result.dead_letters) == 16
+
+
+def test_a_stop_request_mid_analysis_propagates_uncaught():
+    import pytest
+
+    from consumers.pipeline import StageInterrupted
+
+    def analyse(pairs):
+        raise StageInterrupted("stop")
+
+    with pytest.raises(StageInterrupted):
+        stage(analyse=analyse).handle([record(encode(ITEM))], lambda item, a: item)

@@ -7,6 +7,7 @@ from datetime import datetime
 from producers.html_text import html_to_text
 from producers.identity import content_hash, item_id, normalise_text
 from producers.reuters_text import ParseError, split_dateline
+from producers.sanitise import Cleaner, fit, utf8_error
 from schemas.messages import WireItem, now_iso
 
 
@@ -26,11 +27,23 @@ def _iso(value) -> str | None:
         return None
 
 
+def _clean_tree(value, clean: Cleaner):
+    """Every string in the JSON value cleaned (lone surrogates from `\\ud800` escapes, NUL, controls)."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_clean_tree(v, clean) for v in value]
+    if isinstance(value, dict):
+        return {clean(k): _clean_tree(v, clean) for k, v in value.items()}
+    return value
+
+
 def parse_ninjs_object(obj: dict, origin: str) -> WireItem | ParseError:
     if not isinstance(obj, dict):
         return ParseError(origin, "ninjs item is not a JSON object")
+    obj = _clean_tree(obj, Cleaner())
     uri = obj.get("uri") or obj.get("guid")
-    if not isinstance(uri, str) or not uri:
+    if not isinstance(uri, str) or not uri.strip():
         return ParseError(origin, "ninjs item has no `uri`")
     headline = obj.get("headline")
     if not headline and isinstance(obj.get("headlines"), list) and obj["headlines"]:
@@ -42,28 +55,30 @@ def parse_ninjs_object(obj: dict, origin: str) -> WireItem | ParseError:
         body = html_to_text(_first_text(obj.get("body_html")))
     if not body and isinstance(obj.get("bodies"), list) and obj["bodies"]:
         first = obj["bodies"][0]
-        body = first.get("value", "") if isinstance(first, dict) else ""
-        if first.get("contenttype", "").endswith("html"):
+        body = _first_text(first.get("value", "")) if isinstance(first, dict) else ""
+        if isinstance(first, dict) and str(first.get("contenttype", "")).endswith("html"):
             body = html_to_text(body)
     place, body = split_dateline(body)
+    headline, body = fit("headline", headline), fit("body", body)
     if not headline and not body:
         return ParseError(origin, "ninjs item has neither headline nor body")
     located = obj.get("located")
     url = None
-    for link in obj.get("links") or []:
-        if isinstance(link, dict) and link.get("href"):
+    links = obj.get("links")
+    for link in links if isinstance(links, list) else []:
+        if isinstance(link, dict) and isinstance(link.get("href"), str) and link["href"]:
             url = link["href"]
             break
     return WireItem(
         id=item_id("ninjs", guid=uri),
         source="ninjs",
-        feed=origin,
-        url=url,
-        guid=uri,
+        feed=fit("feed", origin),
+        url=fit("url", url),
+        guid=fit("guid", uri),
         headline=headline,
         body=body,
-        language=(obj.get("language") or None),
-        dateline_place=place or (located if isinstance(located, str) else None),
+        language=fit("language", obj.get("language") or None) if isinstance(obj.get("language"), str) else None,
+        dateline_place=fit("dateline_place", place or (located if isinstance(located, str) else None) or None),
         published_at=_iso(obj.get("firstcreated") or obj.get("versioncreated")),
         received_at=now_iso(),
         content_hash=content_hash(headline, body),
@@ -75,7 +90,7 @@ def parse_ninjs(data: bytes, origin: str) -> list[WireItem | ParseError]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return [ParseError(origin, f"not UTF-8: {exc}")]
+        return [ParseError(origin, utf8_error(data, exc))]
     try:
         doc = json.loads(text)
         objects = doc if isinstance(doc, list) else [doc]

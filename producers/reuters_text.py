@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from producers.identity import content_hash, item_id, normalise_text
+from producers.sanitise import clean_text, fit
 from schemas.messages import WireItem, now_iso
 
 DATELINE = re.compile(
@@ -36,6 +37,7 @@ def split_dateline(body: str) -> tuple[str | None, str]:
 def parse_story(text: str, origin: str, *, published_at: str | None = None) -> WireItem | ParseError:
     if "\x00" in text:
         return ParseError(origin, "binary content (NUL bytes): not a text story")
+    text, _changed = clean_text(text)  # other C0 controls; lone surrogates from a caller's str
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
     while lines and not lines[0].strip():
         lines.pop(0)
@@ -51,6 +53,7 @@ def parse_story(text: str, origin: str, *, published_at: str | None = None) -> W
     body = "\n".join(lines).strip()
     place, body = split_dateline(body)
     body = body.strip()
+    headline = fit("headline", headline)
     if not body and not headline:
         return ParseError(origin, "no headline and no body")
     if len(body) > MAX_BODY:
@@ -58,11 +61,11 @@ def parse_story(text: str, origin: str, *, published_at: str | None = None) -> W
     return WireItem(
         id=item_id("rt", headline=headline, body=body),
         source="reuters-text",
-        feed=origin,
+        feed=fit("feed", origin),
         headline=normalise_text(headline),
         body=body,
         language="en",
-        dateline_place=place,
+        dateline_place=fit("dateline_place", place),
         published_at=published_at,
         received_at=now_iso(),
         content_hash=content_hash(headline, body),

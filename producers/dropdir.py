@@ -4,16 +4,18 @@ A file's identity is path + size + mtime + SHA-256 of its bytes. The poller reco
 it in PostgreSQL only after the broker acknowledged every item of the file, so a
 crash or a Kafka outage means the file is simply read again; item-level dedup then
 publishes nothing twice. Files being written are left alone until they settle.
+Symlinks, system roots, oversize files and runaway trees are refused (producers.dir_walk).
 """
 from __future__ import annotations
 
+import errno
 import hashlib
-import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from producers.dir_walk import MAX_DEPTH, MAX_FILES, UnsafeDirectory, Walk, check_root, read_regular, walk
 from producers.sources import SUFFIXES, Parsed, parse_bytes
 from producers.reuters_text import ParseError
 
@@ -35,43 +37,49 @@ class Known:
     sha256: str
 
 
-def candidates(directory: Path, known: Mapping[str, Known], settle_seconds: float = 2.0,
-               now: float | None = None) -> Iterator[FileIdentity]:
-    """Files (sorted) whose size or mtime differ from what was recorded, and that have settled."""
+def scan(directory: Path, known: Mapping[str, Known], settle_seconds: float = 2.0, now: float | None = None,
+         *, max_bytes: int | None = None, max_depth: int = MAX_DEPTH, max_files: int = MAX_FILES) -> Walk:
+    """Files (sorted) whose size or mtime differ from what was recorded and that have settled,
+    plus what was refused and why. Raises UnsafeDirectory for / or a system directory."""
     now = time.time() if now is None else now
-    if not directory.is_dir():
+    root = check_root(directory)
+    if not root.is_dir():
+        return Walk()
+
+    def skip(path, st) -> bool:
+        if now - st.st_mtime < settle_seconds:
+            return True
+        k = known.get(path)
+        return k is not None and k.size == st.st_size and k.mtime_ns == st.st_mtime_ns
+
+    return walk(root, max_depth=max_depth, max_files=max_files, max_bytes=max_bytes, suffixes=SUFFIXES,
+                skip=skip)
+
+
+def candidates(directory: Path, known: Mapping[str, Known], settle_seconds: float = 2.0,
+               now: float | None = None):
+    """The new or changed files of scan() as FileIdentity (refusals dropped; see scan)."""
+    try:
+        found = scan(directory, known, settle_seconds, now)
+    except UnsafeDirectory:
         return
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or Path(name).suffix.lower() not in SUFFIXES:
-                continue
-            path = Path(root) / name
-            try:
-                st = path.stat()
-            except OSError:
-                continue  # vanished between listing and stat
-            if now - st.st_mtime < settle_seconds:
-                continue
-            k = known.get(str(path))
-            if k is not None and k.size == st.st_size and k.mtime_ns == st.st_mtime_ns:
-                continue
-            yield FileIdentity(str(path), st.st_size, st.st_mtime_ns)
+    for f in found.files:
+        yield FileIdentity(f.path, f.size, f.mtime_ns)
 
 
 def read_file(identity: FileIdentity, max_bytes: int) -> tuple[FileIdentity, Parsed]:
-    """Read and parse one file; too big or unreadable files become a Parsed with an error."""
+    """Read and parse one file; too big, unreadable or non-regular files become a Parsed with an error."""
     origin = identity.path
     if identity.size > max_bytes:
         return identity, Parsed(origin, [], [ParseError(origin, f"{identity.size} bytes exceeds the "
                                                                 f"{max_bytes}-byte file limit")])
     try:
-        data = Path(origin).read_bytes()
+        data = read_regular(origin, max_bytes)
     except OSError as exc:
-        return identity, Parsed(origin, [], [ParseError(origin, f"unreadable: {exc}")])
-    if len(data) > max_bytes:
-        return identity, Parsed(origin, [], [ParseError(origin, f"{len(data)} bytes exceeds the "
-                                                                f"{max_bytes}-byte file limit")])
+        reason = "symbolic link: not followed" if getattr(exc, "errno", None) == errno.ELOOP else f"unreadable: {exc}"
+        return identity, Parsed(origin, [], [ParseError(origin, reason)])
+    except ValueError as exc:
+        return identity, Parsed(origin, [], [ParseError(origin, str(exc))])
     digest = hashlib.sha256(data).hexdigest()
     actual = FileIdentity(origin, len(data), identity.mtime_ns, digest)
     return actual, parse_bytes(data, origin)

@@ -13,7 +13,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from producers.dir_walk import UnsafeDirectory, check_root
 from producers.schedule import MIN_INTERVAL
+from producers.url_policy import UrlRefused, redact
 
 DEFAULT_INTERVAL = 300.0
 DEFAULT_DIR_INTERVAL = 5.0
@@ -45,6 +47,9 @@ class PollerOptions:
     story_window_days: float = 7.0      # how far back a near-duplicate may join a story
     dir_settle_seconds: float = 2.0     # a dropped file must be this old (still being written?)
     max_file_bytes: int = 10 * 1024 * 1024
+    max_entries: int = 1000             # entries read from one response; the rest are logged as truncated
+    max_dir_files: int = 1000           # new files read per drop-directory poll; the rest wait for the next
+    max_dir_depth: int = 8              # subdirectory levels below a drop directory
 
 
 @dataclass(frozen=True)
@@ -55,16 +60,35 @@ class FeedsConfig:
 
 
 def dir_url(path: str | Path) -> str:
-    return f"dir:{Path(path).expanduser().resolve()}"
+    """dir:/resolved/path; RegistryError for / or a system directory (see producers.dir_walk)."""
+    try:
+        return f"dir:{check_root(path)}"
+    except UnsafeDirectory as exc:
+        raise RegistryError(f"drop directory refused: {exc}") from None
 
 
-def validate_url(url: str) -> str:
+def validate_url(url: str, policy=None) -> str:
+    """The normalised URL. With a UrlPolicy, its addresses are checked too (literal ones, and names
+    as they resolve now; the fetch checks again on every connect)."""
     url = url.strip()
     if url.startswith("dir:"):
         return dir_url(url[4:])
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise RegistryError(f"feed url {url!r} must be http(s)://host/... (or dir:/path for a drop directory)")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError:
+        raise RegistryError(f"feed url {redact(url)!r} is not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RegistryError(f"feed url {redact(url)!r} must be http(s)://host/... "
+                            f"(or dir:/path for a drop directory)")
+    if parts.username is not None or parts.password is not None:
+        raise RegistryError(f"feed url {redact(url)!r}: credentials in feed URLs are not accepted "
+                            f"(they would be stored, logged and shown in plain text)")
+    if policy is not None:
+        try:
+            policy.check_url(url, resolve=True)
+        except UrlRefused as exc:
+            raise RegistryError(f"feed url {redact(url)!r} refused: {exc}") from None
     return url
 
 

@@ -5,18 +5,19 @@ with `<`, ninjs with `{`/`[`, anything else is a Reuters-style text story.
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from producers.feeds import parse_feed
+from producers.dir_walk import SUFFIXES, UnsafeDirectory, check_root, read_regular, walk
+from producers.feeds import MAX_ENTRIES, parse_feed
 from producers.ninjs import parse_ninjs
-from producers.reuters_text import ParseError, parse_story
+from producers.reuters_text import DATELINE, ParseError, parse_story
+from producers.sanitise import utf8_error
+from producers.url_policy import redact
 from schemas.messages import WireItem
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
-SUFFIXES = {".txt", ".xml", ".rss", ".atom", ".rdf", ".json", ".jsonl", ".ninjs"}
 
 Fetch = Callable[[str], tuple[bytes, dict]]
 
@@ -50,10 +51,11 @@ def sniff_format(data: bytes, origin: str) -> str:
     return "feed" if head == b"<" else "ninjs" if head in (b"{", b"[") else "text"
 
 
-def parse_bytes(data: bytes, origin: str, headers: dict | None = None) -> Parsed:
-    kind = sniff_format(data, origin)
+def parse_bytes(data: bytes, origin: str, headers: dict | None = None, kind: str | None = None,
+                max_entries: int = MAX_ENTRIES) -> Parsed:
+    kind = kind or sniff_format(data, origin)
     if kind == "feed":
-        feed = parse_feed(data, origin, headers)
+        feed = parse_feed(data, origin, headers, max_entries=max_entries)
         error = feed.bozo_reason if feed.bozo else None
         return Parsed(origin, feed.items, feed.errors, error)
     if kind == "ninjs":
@@ -62,23 +64,71 @@ def parse_bytes(data: bytes, origin: str, headers: dict | None = None) -> Parsed
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = data.decode("latin-1")
+            text = data.decode("latin-1")  # wire text predates UTF-8; Latin-1 decodes any byte
         results = [parse_story(text, origin)]
     items = [r for r in results if isinstance(r, WireItem)]
     errors = [r for r in results if isinstance(r, ParseError)]
     return Parsed(origin, items, errors)
 
 
-def _files(path: Path) -> Iterator[Path]:
-    if path.is_dir():
-        for root, dirs, files in os.walk(path):
-            dirs.sort()
-            for name in sorted(files):
-                candidate = Path(root) / name
-                if candidate.suffix.lower() in SUFFIXES and not name.startswith("."):
-                    yield candidate
-    else:
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+               "text/xml", "application/x-rss+xml")
+_NINJS_TYPES = ("application/json", "application/ninjs+json", "application/x-ndjson", "application/jsonl")
+
+
+def parse_response(data: bytes, url: str, headers: dict | None = None) -> Parsed:
+    """A fetched URL becomes items only if it is a feed, ninjs, or a wire story with a dateline.
+
+    Anything else (an HTML page, an internal `secret.txt`) is refused: a URL is not a
+    file someone chose to drop, and publishing whatever it returns leaks it to every reader.
+    """
+    ctype = ((headers or {}).get("content-type") or "").split(";", 1)[0].strip().lower()
+    head = data.lstrip()[:1]
+    label = redact(url)
+    if ctype in _FEED_TYPES or ctype.endswith("+xml") or (head == b"<" and ctype in ("", "text/plain")):
+        parsed = parse_bytes(data, url, headers, kind="feed")
+        if parsed.items or parsed.errors:
+            return parsed
+        return Parsed(url, [], [ParseError(label, f"{ctype or 'the response'} is not an RSS, Atom or RDF feed "
+                                                  f"with entries: not published")])
+    if ctype in _NINJS_TYPES or (head in (b"{", b"[") and ctype in ("", "text/plain")):
+        return parse_bytes(data, url, headers, kind="ninjs")
+    if ctype in ("", "text/plain"):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return Parsed(url, [], [ParseError(label, utf8_error(data, exc))])
+        lines = [line for line in text.splitlines() if line.strip()][:2]
+        if any(DATELINE.match(line) for line in lines):
+            return parse_bytes(data, url, headers, kind="text")
+    return Parsed(url, [], [ParseError(label, f"{ctype or 'untyped'} response is neither a feed (RSS/Atom/RDF), "
+                                              f"ninjs JSON nor a wire story with a `PLACE (Reuters) -` dateline; "
+                                              f"not published")])
+
+
+def _files(path: Path) -> Iterator[Path | ParseError]:
+    if not path.is_dir():
         yield path
+        return
+    try:
+        root = check_root(path)
+    except UnsafeDirectory as exc:
+        yield ParseError(str(path), str(exc))
+        return
+    found = walk(root, max_files=100_000, max_bytes=MAX_INPUT_BYTES)
+    for where, why in found.refused:
+        yield ParseError(where, f"refused: {why}")
+    if found.truncated:
+        yield ParseError(str(path), "more than 100000 files: the rest were not read")
+    for f in found.files:
+        yield Path(f.path)
+
+
+def _read_named(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_INPUT_BYTES:
+        raise ValueError(f"{size} bytes exceeds the {MAX_INPUT_BYTES}-byte limit")
+    return path.read_bytes()
 
 
 def read_sources(args: list[str], fetch: Fetch) -> Iterator[Parsed]:
@@ -88,17 +138,22 @@ def read_sources(args: list[str], fetch: Fetch) -> Iterator[Parsed]:
             try:
                 data, headers = fetch(arg)
             except Exception as exc:  # any fetch failure is reported as data
-                yield Parsed(arg, [], [ParseError(arg, f"fetch failed: {exc}")])
+                yield Parsed(arg, [], [ParseError(redact(arg), f"fetch failed: {exc}")])
                 continue
-            yield parse_bytes(data, arg, headers)
+            yield parse_response(data, arg, headers)
             continue
         path = Path(arg)
         if not path.exists():
             yield Parsed(arg, [], [ParseError(arg, "no such file or directory")])
             continue
         for file in _files(path):
-            size = file.stat().st_size
-            if size > MAX_INPUT_BYTES:
-                yield Parsed(str(file), [], [ParseError(str(file), f"{size} bytes exceeds the {MAX_INPUT_BYTES}-byte limit")])
+            if isinstance(file, ParseError):
+                yield Parsed(file.origin, [], [file])
                 continue
-            yield parse_bytes(file.read_bytes(), str(file))
+            try:
+                # a file named on the command line is the user's choice; inside a directory, no links
+                data = read_regular(str(file), MAX_INPUT_BYTES) if file != path else _read_named(file)
+            except (OSError, ValueError) as exc:
+                yield Parsed(str(file), [], [ParseError(str(file), f"not read: {exc}")])
+                continue
+            yield parse_bytes(data, str(file))

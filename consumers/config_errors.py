@@ -8,6 +8,21 @@ from dataclasses import dataclass
 import yaml
 
 
+_INT_TAG = "tag:yaml.org,2002:int"
+MAX_NUMBER_CHARS = 30
+
+
+class _Unreadable:
+    """What ``NodeChecker.value`` returns for a value it could not build (the error is
+    already recorded, so callers need not report it again)."""
+
+    def __repr__(self) -> str:
+        return "UNREADABLE"
+
+
+UNREADABLE = _Unreadable()
+
+
 @dataclass(frozen=True)
 class LocatedError:
     file: str
@@ -43,7 +58,20 @@ class NodeChecker:
         self.errors.append(LocatedError(self.source, line, reason))
 
     def value(self, node):
-        return self.loader.construct_object(node, deep=True)
+        """The Python value of a scalar node, or UNREADABLE (error recorded). Non-scalars
+        give None: callers want scalars, and building a deep structure would recurse."""
+        if not isinstance(node, yaml.ScalarNode):
+            return None
+        if node.tag == _INT_TAG and len(node.value) > MAX_NUMBER_CHARS:
+            # int() of thousands of digits raises ValueError (and costs quadratic time)
+            self.error(node, f"number too long ({len(node.value)} characters, at most {MAX_NUMBER_CHARS})")
+            return UNREADABLE
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError, TypeError) as exc:
+            problem = getattr(exc, "problem", None) or exc
+            self.error(node, f"unreadable value {node.value[:40]!r}: {problem}")
+            return UNREADABLE
 
     def mapping(self, node, allowed, what: str) -> dict | None:
         """{key: (key_node, value_node)} or None (error recorded)."""

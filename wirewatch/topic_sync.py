@@ -30,8 +30,15 @@ class TopicRuntime:
         except TopicFileError as exc:
             if self.matcher is None:
                 raise  # nothing to fall back on: refuse to start with a broken file
+            # the watcher raises once per version of a bad file, so this logs once
             log.error("topics file rejected, keeping the %d current topics:\n%s",
                       len(self.matcher.topics), exc)
+            return
+        except Exception:  # noqa: BLE001 - a topic edit must never kill a running consumer
+            if self.matcher is None:
+                raise
+            log.exception("topics file could not be loaded, keeping the %d current topics",
+                          len(self.matcher.topics))
             return
         if topics is None:
             return

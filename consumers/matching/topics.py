@@ -31,7 +31,7 @@ import yaml
 
 from consumers.matching.conditions import EVENT_STATUSES, EntityCondition, EventCondition
 from consumers.matching.query import QueryError, parse_query, render
-from consumers.config_errors import ConfigFileError, LocatedError, NodeChecker
+from consumers.config_errors import UNREADABLE, ConfigFileError, LocatedError, NodeChecker
 
 # libyaml's parser when present: same nodes and marks, several times faster.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -45,6 +45,14 @@ _TOPIC_KEYS = (
 )
 _ENTITY_KEYS = ("any", "types", "countries")
 _EVENT_KEYS = ("type", "target_role", "status", "target")
+# Sizes are capped so that no edit can make loading slow or huge; real files are far
+# below (10,000 generated topics are about 3 MB).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_TOPICS = 100_000
+MAX_STRING_CHARS = 20_000
+# Invisible format characters (bidi marks and isolates, zero-width space/joiners, BOM)
+# that a copy-paste can leave around a value; they would make "arrest" != "arrest".
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
 
 
 TopicError = LocatedError
@@ -136,10 +144,17 @@ class _Checker(NodeChecker):
 
     def string(self, node, what: str, required=True) -> str | None:
         val = self.value(node) if isinstance(node, yaml.ScalarNode) else None
-        if not isinstance(val, str) or (required and not val.strip()):
+        if val is UNREADABLE:
+            return None
+        if isinstance(val, str):
+            val = val.strip().strip(_INVISIBLE).strip()
+        if not isinstance(val, str) or (required and not val):
             self.error(node, f"{what} must be a non-empty string")
             return None
-        return val.strip()
+        if len(val) > MAX_STRING_CHARS:
+            self.error(node, f"{what} is too long ({len(val)} characters, at most {MAX_STRING_CHARS})")
+            return None
+        return val
 
     def string_list(self, node, what: str) -> tuple[str, ...] | None:
         """A string or a list of strings."""
@@ -194,7 +209,9 @@ class _Checker(NodeChecker):
         version = None
         if "version" in fields:
             v = self.value(fields["version"][1])
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            if v is UNREADABLE:
+                pass
+            elif isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 self.error(fields["version"][1], f"{label}: version must be an integer >= 1")
             else:
                 version = v
@@ -211,14 +228,18 @@ class _Checker(NodeChecker):
         threshold = DEFAULT_THRESHOLD
         if "threshold" in fields:
             t = self.value(fields["threshold"][1])
-            if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t <= 1:
+            if t is UNREADABLE:
+                pass
+            elif isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t <= 1:
                 self.error(fields["threshold"][1], f"{label}: threshold must be a number in (0, 1]")
             else:
                 threshold = float(t)
         lead = DEFAULT_LEAD_SENTENCES
         if "lead_sentences" in fields:
             n = self.value(fields["lead_sentences"][1])
-            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            if n is UNREADABLE:
+                pass
+            elif isinstance(n, bool) or not isinstance(n, int) or n < 1:
                 self.error(fields["lead_sentences"][1], f"{label}: lead_sentences must be an integer >= 1")
             else:
                 lead = n
@@ -281,7 +302,31 @@ class _Checker(NodeChecker):
 
 
 def parse_topics(text: str, source: str = "<string>") -> list[Topic]:
-    """Parse and validate a topics document; raises ``TopicFileError`` listing every error."""
+    """Parse and validate a topics document; raises ``TopicFileError`` listing every
+    error, and nothing else, whatever the text."""
+    if len(text) > MAX_FILE_BYTES:
+        raise TopicFileError([TopicError(source, 1, f"file too large ({len(text)} characters, "
+                                                    f"at most {MAX_FILE_BYTES}): split it")])
+    try:
+        return _parse_topics(text, source)
+    except TopicFileError:
+        raise
+    except yaml.YAMLError as e:  # e.g. a reader error (control character): has a mark
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        position = getattr(e, "position", None)  # a ReaderError has a character position
+        line = (mark.line + 1 if mark is not None
+                else text.count("\n", 0, position) + 1 if isinstance(position, int) else 1)
+        reason = getattr(e, "problem", None) or getattr(e, "reason", None) or str(e)
+        if isinstance(getattr(e, "character", None), int) and isinstance(position, int):
+            reason += f" (character U+{ord(text[position]) if position < len(text) else 0:04X})"
+        raise TopicFileError([TopicError(source, line, f"invalid YAML: {reason}")]) from None
+    except RecursionError:
+        raise TopicFileError([TopicError(source, 1, "invalid YAML: nested too deeply")]) from None
+    except (ValueError, TypeError, OverflowError) as e:  # safety net: no edit may crash a reload
+        raise TopicFileError([TopicError(source, 1, f"cannot read the file: {e}")]) from None
+
+
+def _parse_topics(text: str, source: str) -> list[Topic]:
     loader = _Loader(text)
     try:
         try:
@@ -303,6 +348,8 @@ def parse_topics(text: str, source: str = "<string>") -> list[Topic]:
         if items is not None:
             if not isinstance(items, yaml.SequenceNode):
                 checker.error(items, "topics must be a list")
+            elif len(items.value) > MAX_TOPICS:
+                checker.error(items, f"too many topics ({len(items.value)}, at most {MAX_TOPICS})")
             else:
                 seen: dict[str, int] = {}
                 for node in items.value:
@@ -316,13 +363,35 @@ def parse_topics(text: str, source: str = "<string>") -> list[Topic]:
         loader.dispose()
 
 
+def decode_topics(data: bytes, source: str) -> str:
+    """The file's text; ``TopicFileError`` with the line of the first byte that is not
+    UTF-8 (a Latin-1 "é" in a comment used to crash the reload)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise TopicFileError([TopicError(source, 1, f"file too large ({len(data)} bytes, "
+                                                    f"at most {MAX_FILE_BYTES}): split it")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise TopicFileError([TopicError(
+            source, line, f"not valid UTF-8 (byte 0x{data[e.start]:02x} at column {column}): "
+                          "save the file as UTF-8")]) from None
+
+
 def load_topics(path) -> list[Topic]:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = _read_capped(path)
     except OSError as e:
         raise TopicFileError([TopicError(str(path), 0, f"cannot read: {e.strerror or e}")]) from None
-    return parse_topics(text, source=str(path))
+    return parse_topics(decode_topics(data, str(path)), source=str(path))
+
+
+def _read_capped(path: Path) -> bytes:
+    """At most MAX_FILE_BYTES + 1 bytes: enough to tell that a file is too large."""
+    with open(path, "rb") as f:
+        return f.read(MAX_FILE_BYTES + 1)
 
 
 def topics_from_dicts(items: list[dict], source: str = "<dict>") -> list[Topic]:
@@ -338,8 +407,9 @@ class TopicFileWatcher:
     """Stat-based hot reload. ``poll()`` returns a new ``TopicSet`` when the file's
     content changed since the last poll (the first poll always returns one), else None.
 
-    A file that fails validation raises ``TopicFileError`` once per change; the caller
-    keeps its current set, and the next edit is picked up as usual.
+    A file that fails validation (or cannot be read) raises ``TopicFileError`` once
+    per version of the file; later polls of the same bad file return None, so the
+    caller logs it once and keeps its current set. The next edit is picked up as usual.
     """
 
     def __init__(self, path):
@@ -349,20 +419,24 @@ class TopicFileWatcher:
         self._digest: str | None = None
 
     def poll(self) -> TopicSet | None:
+        source = str(self.path)
         try:
             st = os.stat(self.path)
+            key = (st.st_mtime_ns, st.st_size, st.st_ino)
+            if key == self._stat:
+                return None
+            data = _read_capped(self.path)
         except OSError as e:
-            raise TopicFileError([TopicError(str(self.path), 0, f"cannot stat: {e.strerror or e}")]) from None
-        key = (st.st_mtime_ns, st.st_size, st.st_ino)
-        if key == self._stat:
-            return None
+            if self._stat == "error":  # reported already
+                return None
+            self._stat, self._digest = "error", None
+            raise TopicFileError([TopicError(source, 0, f"cannot read: {e.strerror or e}")]) from None
         self._stat = key
-        data = self.path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        if digest == self._digest:  # touched, not changed
+        if digest == self._digest:  # touched, not changed (or the same bad version)
             return None
         self._digest = digest
-        topics = TopicSet(parse_topics(data.decode("utf-8"), source=str(self.path)))
+        topics = TopicSet(parse_topics(decode_topics(data, source), source=source))
         if self.current is not None and topics.fingerprint == self.current.fingerprint:
             return None  # e.g. only comments changed
         self.current = topics

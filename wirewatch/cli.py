@@ -146,9 +146,25 @@ def cmd_consume(args, app) -> int:
 def cmd_run(args, app) -> int:
     import os
     import tempfile
+    from pathlib import Path
 
-    # Must be set before prometheus_client is imported, in this process and the children.
-    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="wirewatch-metrics-"))
+    # Must be set before prometheus_client is imported, in this process and the children:
+    # it picks in-memory or file-backed values once, at import. Had this process imported it
+    # first, the parent's own stages (notifier, feed poller) would count in memory, and
+    # /metrics, which reads only the files, would never show them (tests/unit/test_cli.py).
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path:
+        # prometheus_client's rule: empty the directory before the processes start, or the
+        # files of an earlier run are added to this run's counters.
+        os.makedirs(path, exist_ok=True)
+        for stale in Path(path).glob("*.db"):
+            stale.unlink(missing_ok=True)
+    else:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="wirewatch-metrics-")
+    if "prometheus_client" in sys.modules:
+        logging.getLogger("wirewatch").warning(
+            "prometheus_client was imported before PROMETHEUS_MULTIPROC_DIR was set: "
+            "metrics counted in this process will not show on /metrics")
     from wirewatch.daemon import run_daemon
 
     return run_daemon(app, _stop_on_signals())

@@ -60,3 +60,21 @@ def test_config_show_merges_toml_and_env_and_masks_secrets(monkeypatch, tmp_path
     assert 'consumer_group = "from-env"' in out
     assert "hunter2" not in out and "s3cret" not in out
     assert 'smtp_password = "***"' in out
+
+
+def test_prometheus_client_is_not_imported_before_run_sets_the_multiprocess_dir():
+    """Imported earlier, the daemon's own counters (emails sent, items fetched) would live in
+    memory and never show on /metrics, which reads the multi-process files."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys\nfrom wirewatch import cli\n"
+            "cli.cmd_run = lambda args, app: print('prometheus_client' in sys.modules) or 0\n"
+            "sys.exit(cli.main(['run']))\n")
+    env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(cli.__file__).resolve().parents[1], env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

@@ -21,353 +21,43 @@ One poller per database schema at a time (a PostgreSQL advisory lock).
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 import zlib
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, text, true, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import text
 
 from producers import story
 from producers.dedup import Seen, Verdict, decide, unique_by_id
-from producers.dropdir import FileIdentity, Known, candidates, read_file
+from producers.dir_walk import UnsafeDirectory
+from producers.dropdir import read_file, scan
 from producers.feeds import feed_health, parse_feed
-from producers.http_fetch import FetchError, FetchLimits, fetch_feed
-from producers.registry import FeedsConfig, PollerOptions, RegistryError, feeds_file, load_registry, validate_url
-from producers.schedule import Outcome, is_due, next_poll, parse_retry_after
+from producers.http_fetch import USER_AGENT, FetchError, FetchLimits, fetch_feed
+from producers.registry import FeedsConfig, PollerOptions, RegistryError, feeds_file, load_registry
+from producers.schedule import is_due, parse_retry_after
+from producers.url_policy import UrlPolicy, redact
 from schemas.messages import MessageError, WireItem, decode_wire_item, encode
-from schemas.tables import Feed, FeedFile, FeedItem, FeedOffset, FeedOutbox, FeedStoryBand
 from wirewatch import metrics
+# Re-exported: tests and `wirewatch feeds` import these from here.
+from producers.dropdir import FileIdentity
+from wirewatch.feed_buffer import Batch, Buffer  # noqa: F401
+from wirewatch.feed_store import FeedRow, FeedStore, Sent, utcnow  # noqa: F401
 
 log = logging.getLogger("wirewatch.feeds")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class PollerBusy(RuntimeError):
     """Another poller holds this schema's lock."""
 
 
-# --- database ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FeedRow:
-    id: int
-    url: str
-    name: str | None
-    kind: str
-    interval: float
-    etag: str | None
-    last_modified: str | None
-    consecutive_failures: int
-    next_poll_at: datetime | None
-
-
-@dataclass
-class Sent:
-    """One acknowledged (or found-in-topic) item, ready to be marked seen."""
-
-    item_id: str
-    version: int
-    content_hash: str
-    story_id: str | None
-    feed_id: int | None
-    minhash: bytes | None
-    partition: int
-    offset: int
-
-
-class FeedStore:
-    """Every SQL the poller and `wirewatch feeds` run."""
-
-    def __init__(self, engine) -> None:
-        self.engine = engine
-
-    # registry
-
-    def sync_registry(self, config: FeedsConfig) -> None:
-        """Upsert the file's feeds (origin=file); disable file feeds no longer listed."""
-        urls = [spec.url for spec in config.feeds]
-        with self.engine.begin() as conn:
-            for spec in config.feeds:
-                stmt = pg_insert(Feed).values(url=spec.url, name=spec.name, kind=spec.kind, origin="file",
-                                              interval_seconds=spec.interval, enabled=True)
-                conn.execute(stmt.on_conflict_do_update(
-                    index_elements=[Feed.url],
-                    set_={"name": spec.name, "interval_seconds": spec.interval, "kind": spec.kind,
-                          "enabled": True, "updated_at": func.now()}))
-            conn.execute(update(Feed).where(Feed.origin == "file", Feed.url.not_in(urls) if urls else true())
-                         .values(enabled=False, updated_at=func.now()))
-
-    def add_feed(self, url: str, name: str | None = None, interval: float = 300.0) -> tuple[int, bool]:
-        url = validate_url(url)
-        kind = "dir" if url.startswith("dir:") else "http"
-        with self.engine.begin() as conn:
-            row = conn.execute(pg_insert(Feed).values(url=url, name=name, kind=kind, origin="cli",
-                                                      interval_seconds=interval)
-                               .on_conflict_do_nothing(index_elements=[Feed.url]).returning(Feed.id)).first()
-            if row:
-                return row[0], True
-            conn.execute(update(Feed).where(Feed.url == url).values(enabled=True, updated_at=func.now()))
-            return conn.execute(select(Feed.id).where(Feed.url == url)).scalar_one(), False
-
-    def remove_feed(self, ref: str) -> int:
-        with self.engine.begin() as conn:
-            return conn.execute(delete(Feed).where(self._ref(ref))).rowcount
-
-    @staticmethod
-    def _ref(ref: str):
-        if ref.isdigit():
-            return Feed.id == int(ref)
-        return Feed.url.in_([ref, ref.rstrip("/"), validate_url(ref) if "://" in ref or ref.startswith("dir:")
-                             else ref])
-
-    def feeds(self, ref: str | None = None, include_disabled: bool = True) -> list[dict]:
-        q = select(*Feed.__table__.c).order_by(Feed.id)
-        if ref:
-            q = q.where(self._ref(ref))
-        if not include_disabled:
-            q = q.where(Feed.enabled.is_(True))
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(q)]
-
-    def due(self, now: datetime, force: bool = False) -> list[FeedRow]:
-        q = select(Feed.id, Feed.url, Feed.name, Feed.kind, Feed.interval_seconds, Feed.etag, Feed.last_modified,
-                   Feed.consecutive_failures, Feed.next_poll_at).where(Feed.enabled.is_(True))
-        if not force:
-            q = q.where((Feed.next_poll_at.is_(None)) | (Feed.next_poll_at <= now))
-        with self.engine.connect() as conn:
-            return [FeedRow(*r) for r in conn.execute(q.order_by(Feed.next_poll_at.nulls_first(), Feed.id))]
-
-    def record_poll(self, feed: FeedRow, *, status: str, http_status: int | None = None, error: str | None = None,
-                    bozo_reason: str | None = None, fetched: int = 0, dropped: int = 0, errors: int = 0,
-                    failed: bool = False, retry_after: float | None = None, now: datetime | None = None) -> None:
-        now = now or utcnow()
-        # feed.consecutive_failures is current: a feed is polled by one thread at a time
-        when, failures = next_poll(now, feed.interval, feed.consecutive_failures, Outcome(not failed, retry_after),
-                                   jitter=random.uniform(-1, 1))
-        with self.engine.begin() as conn:
-            values = dict(last_status=status, last_http_status=http_status, last_polled_at=now,
-                          next_poll_at=when, consecutive_failures=failures, updated_at=func.now(),
-                          items_fetched=Feed.items_fetched + fetched, items_dropped=Feed.items_dropped + dropped,
-                          errors_total=Feed.errors_total + errors)
-            if status in ("ok", "not_modified", "bozo"):
-                values["last_success_at"] = now
-            if status != "not_modified":  # a 304 keeps the last known error/bozo reason of the content
-                values["last_error"] = error
-                values["bozo_reason"] = bozo_reason
-            conn.execute(update(Feed).where(Feed.id == feed.id).values(**values))
-
-    def finish_batch(self, feed_id: int, validators: tuple[str | None, str | None] | None,
-                     file: FileIdentity | None, file_items: int) -> None:
-        """Everything of one response/file is acknowledged: advance validators, record the file."""
-        with self.engine.begin() as conn:
-            if validators is not None:
-                conn.execute(update(Feed).where(Feed.id == feed_id)
-                             .values(etag=validators[0], last_modified=validators[1]))
-            if file is not None:
-                self._record_file(conn, feed_id, file, "published", None, file_items)
-
-    def record_file_error(self, feed_id: int, file: FileIdentity, error: str) -> None:
-        with self.engine.begin() as conn:
-            self._record_file(conn, feed_id, file, "error", error, 0)
-
-    @staticmethod
-    def _record_file(conn, feed_id, file: FileIdentity, status, error, items) -> None:
-        values = dict(path=file.path, size=file.size, mtime_ns=file.mtime_ns, sha256=file.sha256 or "",
-                      feed_id=feed_id, status=status, error=error, items=items)
-        conn.execute(pg_insert(FeedFile).values(**values).on_conflict_do_update(
-            index_elements=[FeedFile.path], set_={**values, "recorded_at": func.now()}))
-
-    def known_files(self, directory: str) -> dict[str, tuple[Known, str, int]]:
-        prefix = directory.rstrip("/") + "/"
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(FeedFile.path, FeedFile.size, FeedFile.mtime_ns, FeedFile.sha256,
-                                       FeedFile.status, FeedFile.items)
-                                .where(func.starts_with(FeedFile.path, prefix)))
-            return {r.path: (Known(r.size, r.mtime_ns, r.sha256), r.status, r.items) for r in rows}
-
-    # seen-state and stories
-
-    def seen(self, ids: list[str]) -> dict[str, Seen]:
-        out: dict[str, Seen] = {}
-        with self.engine.connect() as conn:
-            for i in range(0, len(ids), 1000):
-                rows = conn.execute(select(FeedItem.id, FeedItem.version, FeedItem.content_hash, FeedItem.story_id)
-                                    .where(FeedItem.id.in_(ids[i:i + 1000])))
-                out.update({r.id: Seen(r.version, r.content_hash, r.story_id) for r in rows})
-        return out
-
-    def story_candidates(self, band_keys: set[int], since: datetime) -> dict[int, list[story.Candidate]]:
-        out: dict[int, list[story.Candidate]] = defaultdict(list)
-        if not band_keys:
-            return out
-        keys = sorted(band_keys)
-        with self.engine.connect() as conn:
-            for i in range(0, len(keys), 2000):
-                rows = conn.execute(
-                    select(FeedStoryBand.band_key, FeedStoryBand.item_id, FeedStoryBand.story_id, FeedItem.minhash)
-                    .join(FeedItem, FeedItem.id == FeedStoryBand.item_id)
-                    .where(FeedStoryBand.band_key.in_(keys[i:i + 2000]), FeedItem.first_seen_at >= since,
-                           FeedItem.minhash.is_not(None)))
-                for r in rows:
-                    out[r.band_key].append(story.Candidate(r.item_id, r.story_id, story.unpack(r.minhash)))
-        return out
-
-    # the in-flight journal
-
-    def journal(self, topic: str, rows: list[tuple[WireItem, int | None, bytes | None]]) -> None:
-        if not rows:
-            return
-        with self.engine.begin() as conn:
-            conn.execute(pg_insert(FeedOutbox).values([
-                dict(item_id=item.id, version=item.version, topic=topic, feed_id=feed_id,
-                     payload=item.to_dict(), minhash=minhash) for item, feed_id, minhash in rows
-            ]).on_conflict_do_nothing())
-
-    def outbox(self, topic: str) -> list[tuple[WireItem, int | None, bytes | None]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(FeedOutbox.payload, FeedOutbox.feed_id, FeedOutbox.minhash)
-                                .where(FeedOutbox.topic == topic)
-                                .order_by(FeedOutbox.created_at, FeedOutbox.item_id, FeedOutbox.version)).all()
-        return [(WireItem(**r.payload), r.feed_id, r.minhash) for r in rows]
-
-    def checkpoints(self, topic: str) -> dict[int, int]:
-        with self.engine.connect() as conn:
-            return dict(conn.execute(select(FeedOffset.partition, FeedOffset.next_offset)
-                                     .where(FeedOffset.topic == topic)).all())
-
-    def mark(self, topic: str, sent: list[Sent], checkpoint: dict[int, int] | None = None,
-             only_if_outbox_empty: bool = True) -> None:
-        """Seen-state, story bands, feed counters and outbox removal in ONE transaction."""
-        now = utcnow()
-        with self.engine.begin() as conn:
-            if sent:
-                latest: dict[str, Sent] = {}
-                for s in sent:
-                    if s.item_id not in latest or latest[s.item_id].version < s.version:
-                        latest[s.item_id] = s
-                stmt = pg_insert(FeedItem).values([
-                    dict(id=s.item_id, version=s.version, content_hash=s.content_hash, story_id=s.story_id,
-                         feed_id=s.feed_id, minhash=s.minhash, kafka_partition=s.partition,
-                         kafka_offset=s.offset, first_seen_at=now, published_at=now) for s in latest.values()
-                ])
-                ex = stmt.excluded
-                conn.execute(stmt.on_conflict_do_update(
-                    index_elements=[FeedItem.id],
-                    set_={"version": ex.version, "content_hash": ex.content_hash, "story_id": ex.story_id,
-                          "minhash": ex.minhash, "kafka_partition": ex.kafka_partition,
-                          "kafka_offset": ex.kafka_offset, "published_at": ex.published_at,
-                          "feed_id": func.coalesce(ex.feed_id, FeedItem.feed_id)},
-                    where=FeedItem.version < ex.version))
-                bands = []
-                for s in latest.values():
-                    if s.minhash and s.story_id:
-                        for key in story.band_keys(story.unpack(s.minhash)):
-                            bands.append(dict(band_key=key, item_id=s.item_id, story_id=s.story_id))
-                for i in range(0, len(bands), 5000):
-                    conn.execute(pg_insert(FeedStoryBand).values(bands[i:i + 5000]).on_conflict_do_nothing())
-                per_feed: dict[int, int] = defaultdict(int)
-                for s in sent:
-                    if s.feed_id is not None:
-                        per_feed[s.feed_id] += 1
-                for feed_id, n in per_feed.items():
-                    conn.execute(update(Feed).where(Feed.id == feed_id)
-                                 .values(items_published=Feed.items_published + n))
-                keys = [(s.item_id, s.version) for s in sent]
-                for i in range(0, len(keys), 1000):
-                    conn.execute(delete(FeedOutbox).where(FeedOutbox.topic == topic,
-                                                          tuple_(FeedOutbox.item_id, FeedOutbox.version)
-                                                          .in_(keys[i:i + 1000])))
-            if checkpoint:
-                if only_if_outbox_empty:
-                    left = conn.execute(select(func.count()).select_from(FeedOutbox)
-                                        .where(FeedOutbox.topic == topic)).scalar_one()
-                    if left:
-                        return
-                for partition, offset in checkpoint.items():
-                    stmt = pg_insert(FeedOffset).values(topic=topic, partition=partition, next_offset=offset)
-                    conn.execute(stmt.on_conflict_do_update(
-                        index_elements=[FeedOffset.topic, FeedOffset.partition],
-                        set_={"next_offset": func.greatest(FeedOffset.next_offset, stmt.excluded.next_offset)}))
-
-
-# --- the in-memory buffer ------------------------------------------------------------
-
-
-@dataclass
-class Batch:
-    """Items of one response (or one dropped file), and what to record once all are acked."""
-
-    feed_id: int
-    origin: str
-    items: list[WireItem]
-    validators: tuple[str | None, str | None] | None = None
-    file: FileIdentity | None = None
-
-
-class Buffer:
-    """Bounded by items, not batches. put() blocks while full; one oversize batch may enter alone."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = max(1, capacity)
-        self._batches: list[Batch] = []
-        self._items = 0
-        self._unfinished = 0
-        self._cond = threading.Condition()
-
-    def full(self) -> bool:
-        with self._cond:
-            return self._items >= self.capacity
-
-    def put(self, batch: Batch, stop: threading.Event) -> bool:
-        with self._cond:
-            while self._items and self._items + len(batch.items) > self.capacity:
-                if stop.is_set():
-                    return False
-                self._cond.wait(0.5)
-            self._batches.append(batch)
-            self._items += len(batch.items)
-            self._unfinished += 1
-            self._cond.notify_all()
-            return True
-
-    def peek(self, timeout: float, max_items: int = 500) -> list[Batch]:
-        """The oldest batches (at least one, up to about max_items items); they stay queued."""
-        with self._cond:
-            if not self._batches:
-                self._cond.wait(timeout)
-            out, n = [], 0
-            for batch in self._batches:
-                if out and n + len(batch.items) > max_items:
-                    break
-                out.append(batch)
-                n += len(batch.items)
-            return out
-
-    def pop(self, count: int = 1) -> None:
-        with self._cond:
-            for _ in range(count):
-                batch = self._batches.pop(0)
-                self._items -= len(batch.items)
-                self._unfinished -= 1
-            self._cond.notify_all()
-
-    def __len__(self) -> int:
-        with self._cond:
-            return self._items
-
-
-# --- the poller ------------------------------------------------------------------------
+def _too_large(exc: BaseException) -> bool:
+    """A record the broker will never take (retrying it would stall every feed behind it)."""
+    return type(exc).__name__ in ("MessageSizeTooLargeError", "RecordTooLargeError")
 
 
 @dataclass
@@ -417,6 +107,9 @@ class FeedPoller:
         self._uncertain = True   # the outbox may hold items from a crash: reconcile before sending
         self.report = PollReport()
         self._lock_conn = None
+        self.policy = UrlPolicy.from_settings(self.settings)
+        self.user_agent = getattr(self.settings, "feed_user_agent", None) or USER_AGENT
+        self._told: set[tuple[str, str]] = set()   # refusals already logged (a drop dir is polled every 5 s)
 
     # -- wiring --
 
@@ -496,25 +189,26 @@ class FeedPoller:
             else:
                 self._poll_http(feed, stop)
         except Exception as exc:  # noqa: BLE001 (one feed's surprise must not stop the others)
-            log.exception("feed %s: unexpected error", feed.url)
+            log.exception("feed %s: unexpected error", redact(feed.url))
             metrics.FEED_ERRORS.inc()
             self.report.add(errors=1)
             try:
                 self.store.record_poll(feed, status="error", error=f"internal: {type(exc).__name__}: {exc}",
                                        errors=1, failed=True)
             except Exception:  # noqa: BLE001
-                log.exception("feed %s: could not record the error", feed.url)
+                log.exception("feed %s: could not record the error", redact(feed.url))
         finally:
             self._mark_busy(feed.id, -1)
 
     def _poll_http(self, feed: FeedRow, stop: threading.Event) -> None:
         self.report.add(feeds=1)
         try:
-            result = fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified, limits=self._limits())
+            result = fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified, limits=self._limits(),
+                                policy=self.policy, user_agent=self.user_agent)
         except FetchError as exc:
             metrics.FEED_ERRORS.inc()
             self.report.add(errors=1)
-            log.warning("feed %s: fetch failed (%s): %s", feed.url, exc.kind, exc)
+            log.warning("feed %s: fetch failed (%s): %s", redact(feed.url), exc.kind, exc)
             self.store.record_poll(feed, status="error", http_status=exc.status, error=str(exc), errors=1,
                                    failed=True, retry_after=parse_retry_after(exc.retry_after, utcnow()))
             return
@@ -522,11 +216,17 @@ class FeedPoller:
             self.report.add(not_modified=1)
             self.store.record_poll(feed, status="not_modified", http_status=304)
             return
-        parsed = parse_feed(result.body, feed.url, result.headers)
+        parsed = parse_feed(result.body, feed.url, result.headers, max_entries=self.options.max_entries)
+        if parsed.truncated:
+            log.warning("feed %s: %d entries in one response; only the first %d are read (poller option "
+                        "max_entries)", redact(feed.url), parsed.entries, self.options.max_entries)
+        if parsed.sanitised:
+            log.info("feed %s: %d control character(s) or lone surrogate(s) removed from entry text",
+                     redact(feed.url), parsed.sanitised)
         health = feed_health(parsed, len(result.body))
         dropped = len(parsed.errors)
         for error in parsed.errors:
-            log.warning("feed %s: entry dropped: %s (%s)", feed.url, error.reason, error.origin)
+            log.warning("feed %s: entry dropped: %s (%s)", redact(feed.url), error.reason, redact(error.origin))
         errors = dropped + (0 if health.status == "ok" else 1)
         if errors:
             metrics.FEED_ERRORS.inc(errors)
@@ -534,9 +234,9 @@ class FeedPoller:
         self.report.add(fetched=len(parsed.items), dropped=dropped,
                         bozo=int(health.status == "bozo"), errors=int(health.status == "error"))
         if health.status == "error":
-            log.warning("feed %s: %s", feed.url, health.error)
+            log.warning("feed %s: %s", redact(feed.url), health.error)
         elif health.status == "bozo":
-            log.warning("feed %s is malformed (%s); %d entries recovered", feed.url, health.error,
+            log.warning("feed %s is malformed (%s); %d entries recovered", redact(feed.url), health.error,
                         len(parsed.items))
         self.store.record_poll(
             feed, status=health.status, http_status=result.status,
@@ -561,8 +261,25 @@ class FeedPoller:
             return
         known = self.store.known_files(str(directory))
         fetched = dropped = errors = 0
-        for ident in candidates(directory, {p: k for p, (k, _s, _n) in known.items()},
-                                self.options.dir_settle_seconds):
+        o = self.options
+        try:  # max_bytes=None: read_file records an oversize file as an error, visible in `feeds show`
+            found = scan(directory, {p: k for p, (k, _s, _n) in known.items()}, o.dir_settle_seconds,
+                         max_bytes=None, max_depth=o.max_dir_depth, max_files=o.max_dir_files)
+        except UnsafeDirectory as exc:
+            metrics.FEED_ERRORS.inc()
+            self.report.add(errors=1)
+            log.error("watched directory refused: %s", exc)
+            self.store.record_poll(feed, status="error", error=f"refused: {exc}", errors=1, failed=True)
+            return
+        for path, why in found.refused:
+            if (path, why) not in self._told:
+                self._told.add((path, why))
+                metrics.FEED_ERRORS.inc()
+                log.warning("drop directory %s: refused %s: %s", directory, path, why)
+        if found.truncated:
+            log.warning("drop directory %s: more than %d new files; the rest wait for the next poll",
+                        directory, o.max_dir_files)
+        for ident in (FileIdentity(f.path, f.size, f.mtime_ns) for f in found.files):
             if stop.is_set():
                 break
             actual, parsed = read_file(ident, self.options.max_file_bytes)
@@ -638,19 +355,24 @@ class FeedPoller:
             out.append((final, feed_id, story.pack(fp.signature) if fp.clusterable else None))
         return out
 
-    def _send(self, rows: list[tuple[WireItem, int | None, bytes | None]]) -> tuple[list[Sent], list[str]]:
+    def _send(self, rows: list[tuple[WireItem, int | None, bytes | None]]
+              ) -> tuple[list[Sent], list[str], list[tuple[WireItem, int | None, str]]]:
+        """(acknowledged, failed (retry), poisoned: refused for their content, never retried)."""
         bus = self._bus()
-        pending, failed = [], []
+        pending, failed, poisoned = [], [], []
         for item, feed_id, minhash in rows:
             try:
                 value = encode(item)
-            except MessageError as exc:  # cannot happen for parsed items; never silently
-                failed.append(f"{item.id}: {exc}")
+            except (MessageError, UnicodeError, ValueError, TypeError) as exc:
+                poisoned.append((item, feed_id, f"{type(exc).__name__}: {exc}"[:500]))
                 continue
             try:
                 pending.append((item, feed_id, minhash, bus.send(self.topic, item.id.encode("utf-8"), value)))
             except Exception as exc:  # noqa: BLE001 (e.g. metadata timeout while the broker is down)
-                failed.append(f"{item.id}: {type(exc).__name__}: {exc}")
+                if _too_large(exc):
+                    poisoned.append((item, feed_id, f"{type(exc).__name__}: {exc}"[:500]))
+                else:
+                    failed.append(f"{item.id}: {type(exc).__name__}: {exc}")
         try:
             bus.flush(self.options.publish_timeout)
         except Exception as exc:  # noqa: BLE001
@@ -663,8 +385,23 @@ class FeedPoller:
                 sent.append(Sent(item.id, item.version, item.content_hash, item.story_id, feed_id, minhash,
                                  md.partition, md.offset))
             except Exception as exc:  # noqa: BLE001 (per-record delivery errors)
-                failed.append(f"{item.id}: {type(exc).__name__}: {exc}")
-        return sent, failed
+                if _too_large(exc):
+                    poisoned.append((item, feed_id, f"{type(exc).__name__}: {exc}"[:500]))
+                else:
+                    failed.append(f"{item.id}: {type(exc).__name__}: {exc}")
+        return sent, failed, poisoned
+
+    def _poison(self, topic: str, poisoned: list[tuple[WireItem, int | None, str]], journaled: bool) -> None:
+        """Items refused for their content: out of the journal, on their feed's record, logged; the rest go on."""
+        if not poisoned:
+            return
+        if journaled:
+            self.store.drop_outbox(topic, [(item.id, item.version) for item, _f, _r in poisoned])
+        for item, feed_id, reason in poisoned:
+            log.error("item %s (%s) not published and not retried: %s", item.id, redact(item.feed or "?"), reason)
+            self.store.record_item_failure(feed_id, item.id, reason)
+        metrics.FEED_ERRORS.inc(len(poisoned))
+        self.report.add(dropped=len(poisoned))
 
     def _reconcile(self) -> None:
         """Mark journaled items the broker already has (read back from the checkpoint)."""
@@ -737,7 +474,8 @@ class FeedPoller:
         rows = self.store.outbox(self.topic)
         if not rows:
             return []
-        sent, failed = self._send(rows)
+        sent, failed, poisoned = self._send(rows)
+        self._poison(self.topic, poisoned, journaled=True)
         checkpoint: dict[int, int] = {}
         for s in sent:
             checkpoint[s.partition] = max(checkpoint.get(s.partition, 0), s.offset + 1)
@@ -755,7 +493,7 @@ class FeedPoller:
         """Publish batches completely (raises on DB/Kafka trouble; safe to call again)."""
         batches = [batches] if isinstance(batches, Batch) else batches
         rows = self._decide(batches)
-        self.store.journal(self.topic, rows)
+        self._poison(self.topic, self.store.journal(self.topic, rows), journaled=False)
         failed = self._deliver_outbox()
         if failed:
             raise RuntimeError(f"{len(failed)} item(s) not acknowledged, e.g. {failed[0]}")

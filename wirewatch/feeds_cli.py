@@ -24,6 +24,12 @@ def _ago(when: datetime | None, now: datetime) -> str:
     return f"{when.isoformat(timespec='seconds')} ({'in ' + text if seconds >= 0 else text + ' ago'})"
 
 
+def _redact(url: str) -> str:
+    from producers.url_policy import redact
+
+    return redact(url)
+
+
 def _store(app):
     from wirewatch.feed_poller import FeedStore
 
@@ -40,9 +46,9 @@ def cmd_feeds(args, app) -> int:
         if action == "remove":
             removed = _store(app).remove_feed(args.feed)
             if not removed:
-                print(f"no feed {args.feed!r}", file=sys.stderr)
+                print(f"no feed {_redact(args.feed)!r}", file=sys.stderr)
                 return EXIT_FAILURE
-            print(f"removed {args.feed}")
+            print(f"removed {_redact(args.feed)}")
             return EXIT_OK
         if action == "list":
             return _list(args, app)
@@ -57,8 +63,11 @@ def cmd_feeds(args, app) -> int:
 
 
 def _add(args, app) -> int:
-    feed_id, created = _store(app).add_feed(args.url, args.name, args.interval)
-    print(f"{'added' if created else 'already registered (enabled)'} feed #{feed_id}: {args.url}")
+    from producers.url_policy import UrlPolicy, redact
+
+    feed_id, created = _store(app).add_feed(args.url, args.name, args.interval,
+                                            policy=UrlPolicy.from_settings(app.settings))
+    print(f"{'added' if created else 'already registered (enabled)'} feed #{feed_id}: {redact(args.url)}")
     return EXIT_OK
 
 
@@ -66,14 +75,15 @@ def _list(args, app) -> int:
     rows = _store(app).feeds()
     if args.json:
         for row in rows:
-            print(json.dumps({k: row[k] for k in ("id", "url", "name", "kind", "origin", "enabled",
-                                                  "interval_seconds")}, default=str))
+            print(json.dumps({k: _redact(row[k]) if k == "url" else row[k]
+                              for k in ("id", "url", "name", "kind", "origin", "enabled", "interval_seconds")},
+                             default=str))
         return EXIT_OK
     if not rows:
         print("no feeds: add one with `wirewatch feeds add URL` or list them in the feeds file")
     for r in rows:
         print(f"#{r['id']:<4} {'on ' if r['enabled'] else 'off'} every {r['interval_seconds']:g}s  "
-              f"{r['url']}  {r['name'] or ''}".rstrip())
+              f"{_redact(r['url'])}  {r['name'] or ''}".rstrip())
     return EXIT_OK
 
 
@@ -84,14 +94,14 @@ def _show(args, app) -> int:
         return EXIT_FAILURE
     if args.json:
         for row in rows:
-            print(json.dumps(row, default=str, ensure_ascii=False))
+            print(json.dumps({**row, "url": _redact(row["url"])}, default=str, ensure_ascii=False))
         return EXIT_OK
     if not rows:
         print("no feeds")
     now = datetime.now(timezone.utc)
     for r in rows:
         http = f" (HTTP {r['last_http_status']})" if r["last_http_status"] else ""
-        print(f"#{r['id']} {r['name'] or ''} {r['url']}{'' if r['enabled'] else '  [disabled]'}".replace("  ", " "))
+        print(f"#{r['id']} {r['name'] or ''} {_redact(r['url'])}{'' if r['enabled'] else '  [disabled]'}".replace("  ", " "))
         print(f"    last status: {r['last_status']}{http}, polled {_ago(r['last_polled_at'], now)}")
         print(f"    next poll: {_ago(r['next_poll_at'], now) if r['enabled'] else 'disabled'}"
               + (f" (backing off: {r['consecutive_failures']} failure(s) in a row)"

@@ -60,7 +60,9 @@ def feeds(tmp_path):
 def spawn(env, *args, name: str, feeds_file) -> subprocess.Popen:
     log = open(env.tmp / f"{name}-{len(env.procs)}.log", "w")
     proc = subprocess.Popen(POLLER + list(args), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={**env.env, "WIREWATCH_FEEDS_FILE": str(feeds_file)}, start_new_session=True)
+                            env={**env.env, "WIREWATCH_FEEDS_FILE": str(feeds_file),
+                                 # the test server is on 127.0.0.1, refused by default
+                                 "WIREWATCH_FEED_ALLOW_HOSTS": "127.0.0.1"}, start_new_session=True)
     proc.log_path = log.name
     env.procs.append(proc)
     return proc

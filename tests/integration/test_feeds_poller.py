@@ -87,6 +87,12 @@ class _Handler(SimpleHTTPRequestHandler):
         super().do_GET()
 
 
+@pytest.fixture
+def settings(settings):
+    """The test servers are on 127.0.0.1, which the feed address policy refuses by default."""
+    return settings.model_copy(update={"feed_allow_hosts": "127.0.0.1"})
+
+
 @pytest.fixture(scope="module")
 def server():
     handler = functools.partial(_Handler, directory=str(FEEDS))
@@ -347,7 +353,7 @@ def test_crash_between_ack_and_mark_is_reconciled_not_resent(app, server):
     items = parse_feed(data, url, {"content-type": XML}).items
     rows = crashed._decide(Batch(feed.id, url, items))
     crashed.store.journal(crashed.topic, rows)
-    sent, failed = crashed._send(rows[:12])      # the broker acks 12 ...
+    sent, failed, _poisoned = crashed._send(rows[:12])  # the broker acks 12 ...
     crashed._drop_producer()                     # ... and the process dies before marking them
     assert len(sent) == 12 and not failed
 
@@ -370,7 +376,8 @@ def test_feeds_cli_add_poll_show_remove(app, server, tmp_path, monkeypatch, caps
                         f"  - url: {server}/real-snapshots/gesab001-headlines/dailytelegraph.xml\n")
     for key, value in {"WIREWATCH_TOPIC_PREFIX": app.settings.topic_prefix,
                        "WIREWATCH_DB_SCHEMA": app.settings.db_schema,
-                       "WIREWATCH_FEEDS_FILE": str(registry)}.items():
+                       "WIREWATCH_FEEDS_FILE": str(registry),
+                       "WIREWATCH_FEED_ALLOW_HOSTS": "127.0.0.1"}.items():
         monkeypatch.setenv(key, value)
     get_settings.cache_clear()
     try:

@@ -98,7 +98,7 @@ def cmd_db(args, app) -> int:
 
 
 def cmd_produce(args, app) -> int:
-    from producers.http_fetch import fetch
+    from producers.http_fetch import fetcher
     from producers.publisher import PublishReport, publish
     from producers.sources import read_sources
     from wirewatch import bus
@@ -107,7 +107,7 @@ def cmd_produce(args, app) -> int:
     outbound = app.producer_bus()
     total, errors = PublishReport(), 0
     try:
-        for parsed in read_sources(args.inputs, fetch):
+        for parsed in read_sources(args.inputs, fetcher(app.settings)):
             for error in parsed.errors:
                 errors += 1
                 print(f"skipped {error.origin}: {error.reason}", file=sys.stderr)

@@ -16,7 +16,9 @@ File format (a bare list of topics, or a mapping with a ``topics:`` list)::
         lead_sentences: 2                        # size of the lead: scope, default 2
 
 A topic needs at least one of query, entities, event. All errors in a file are reported
-at once, each with the file, 1-based line and reason.
+at once, each with the file, 1-based line and reason. Whatever the bytes, loading
+raises nothing but ``TopicFileError``; sizes are capped (file, topics, strings, numbers)
+and queries over the complexity limits of query.py and complexity.py are refused.
 """
 from __future__ import annotations
 

@@ -19,12 +19,15 @@ Precedence, loosest first: OR, AND, NOT, NEAR. A query word that tokenises into
 several tokens ("U.S.", "pro-democracy") is a phrase. Phrases and NEAR never span the
 headline/body boundary.
 
-``QueryError`` carries the 0-based character position of the problem.
+``QueryError`` carries the 0-based character position of the problem. Parsing is
+bounded (length, nesting, NEARs in a row; see the MAX_* limits and complexity.py), and
+NEAR is evaluated on distinct spans under a work budget (spans.py).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
 from consumers.matching.complexity import complexity_error
 from consumers.matching.document import BODY, HEADLINE, LEAD, tokenize
 from consumers.matching.spans import (  # noqa: F401  (QueryContext, TermHit: re-exported)

@@ -263,7 +263,7 @@ def test_hostile_headline_and_title_are_escaped_and_inject_no_header(app, tmp_pa
     assert rcpts == ["alice@newsroom.example"]
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     assert sorted(k.lower() for k in msg.keys()) == sorted(
-        ["from", "to", "subject", "message-id", "auto-submitted", "x-wirewatch-alerts", "x-wirewatch-kind",
+        ["date", "from", "to", "subject", "message-id", "auto-submitted", "x-wirewatch-alerts", "x-wirewatch-kind",
          "content-type", "mime-version"])
     assert msg.get_all("Bcc") is None and msg.get_all("X-Injected") is None
     assert "\r" not in msg["Subject"] and "\n" not in msg["Subject"]

@@ -18,6 +18,7 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -192,12 +193,17 @@ class _Backend(httpcore.NetworkBackend):
         time.sleep(seconds)
 
 
+@lru_cache(maxsize=1)
+def _ssl_context() -> ssl.SSLContext:
+    return ssl.create_default_context()  # loading the CA store costs ~30 ms: once, not per fetch
+
+
 def _client(deadline: _Deadline, limits: FetchLimits, policy: UrlPolicy) -> httpx.Client:
     timeout = httpx.Timeout(connect=limits.connect_timeout, read=limits.read_timeout,
                             write=limits.read_timeout, pool=limits.connect_timeout)
     transport = httpx.HTTPTransport(trust_env=False)  # no proxy from the environment: it would bypass the policy
     # httpx does not take a network backend; its pool (httpcore) does.
-    transport._pool = httpcore.ConnectionPool(ssl_context=ssl.create_default_context(), max_connections=1,
+    transport._pool = httpcore.ConnectionPool(ssl_context=_ssl_context(), max_connections=1,
                                               network_backend=_Backend(deadline, policy))
     return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False, trust_env=False)
 

@@ -150,7 +150,8 @@ def fake_root(tmp_path):
     return tmp_path
 
 
-def test_child_timeout_crash_error_and_memory_with_a_fake_analyser(fake_root):
+def test_child_timeout_crash_error_and_memory_with_a_fake_analyser(fake_root, monkeypatch):
+    monkeypatch.setattr(wc, "PROGRESS_EVERY", 0.5)
     items = [wc.Item("reuters", name, name, "") for name in ("ok", "hang", "after", "boom", "big", "die", "last")]
     said = []
     records, facts = wc.measure_items(items, timeout=1.5, code_root=str(fake_root), progress=said.append)
@@ -165,3 +166,10 @@ def test_child_timeout_crash_error_and_memory_with_a_fake_analyser(fake_root):
     assert by["last"]["status"] == "ok"
     assert facts["restarts"] == 2
     assert any("timeout after 1.5 s" in s for s in said)
+    assert any("hang: still running after" in s for s in said)
+
+
+def test_corpora_option_selects_and_orders():
+    assert wc._corpora("feeds, conll") == ("conll", "feeds")
+    with pytest.raises(ValueError):
+        wc._corpora("conll,bogus")

@@ -208,8 +208,9 @@ class Child:
             raise RuntimeError("worst-case analysis process did not start")
         self.info = self.conn.recv()
 
-    def measure(self, item: Item, timeout: float, cap_mb: float = MEMORY_CAP_MB) -> dict:
-        """The record of one item; after a status other than ok/error this child is dead."""
+    def measure(self, item: Item, timeout: float, cap_mb: float = MEMORY_CAP_MB, tick=None) -> dict:
+        """The record of one item; after a status other than ok/error this child is dead.
+        ``tick(seconds)`` is called every PROGRESS_EVERY seconds while the item runs."""
         before = _status_kb(self.proc.pid, "VmRSS:") or 0
         sampler = _Sampler(self.proc, before + cap_mb * 1024)
         sampler.start()
@@ -217,10 +218,16 @@ class Child:
         self.conn.send((item.headline, item.body))
         reply, status = None, "ok"
         try:
-            if self.conn.poll(timeout):
-                reply = self.conn.recv()
-            else:
-                status = "timeout"
+            while True:
+                left = timeout - (time.perf_counter() - t0)
+                if self.conn.poll(max(0.0, min(left, PROGRESS_EVERY))):
+                    reply = self.conn.recv()
+                    break
+                if left <= PROGRESS_EVERY:
+                    status = "timeout"
+                    break
+                if tick:
+                    tick(time.perf_counter() - t0)
         except (EOFError, OSError):
             status = "crashed"
         wall = time.perf_counter() - t0
@@ -282,7 +289,8 @@ def measure_items(items: list[Item], timeout: float = DEFAULT_TIMEOUT, code_root
     records, t0, last = [], time.monotonic(), time.monotonic()
     try:
         for n, item in enumerate(items, 1):
-            rec = child.measure(item, timeout, cap_mb)
+            rec = child.measure(item, timeout, cap_mb,
+                                lambda s, item=item: say(f"{item.corpus} {item.id}: still running after {s:.0f} s"))
             records.append(rec)
             if rec["status"] not in ("ok", "error"):
                 say(f"{item.corpus} {item.id}: {rec['status']} after {rec['seconds']:.1f} s, "
@@ -307,11 +315,12 @@ def measure_items(items: list[Item], timeout: float = DEFAULT_TIMEOUT, code_root
     return records, facts
 
 
-def load_corpora(limit: int | None = None, progress=None) -> tuple[list[Item], dict]:
+def load_corpora(limit: int | None = None, progress=None, corpora=CORPORA) -> tuple[list[Item], dict]:
     say = progress or (lambda message: None)
-    conll = conll_items(limit=limit)
-    reuters = reuters_items(limit=limit)
-    feeds, feed_info = feed_items(limit=limit)
+    conll = conll_items(limit=limit) if "conll" in corpora else []
+    reuters = reuters_items(limit=limit) if "reuters" in corpora else []
+    feeds, feed_info = feed_items(limit=limit) if "feeds" in corpora else ([], {"files": 0, "bozo": 0,
+                                                                                "parse_failures": []})
     say(f"{len(conll):,} eng.testb documents, {len(reuters):,} Reuters stories, {len(feeds):,} items from "
         f"{feed_info['files']} feed files ({feed_info['bozo']} malformed, "
         f"{len(feed_info['parse_failures'])} the parser could not read)")
@@ -320,12 +329,13 @@ def load_corpora(limit: int | None = None, progress=None) -> tuple[list[Item], d
 
 
 def run_worst_case(limit: int | None = None, timeout: float = DEFAULT_TIMEOUT, code_root: str | None = None,
-                   watchlist: str | None = None, progress=None, keep_records: bool = False) -> dict:
+                   watchlist: str | None = None, progress=None, keep_records: bool = False,
+                   corpora=CORPORA) -> dict:
     """The results.json section ``worst_case`` (with ``records`` when ``keep_records``)."""
-    items, sources = load_corpora(limit, progress)
+    items, sources = load_corpora(limit, progress, corpora)
     records, facts = measure_items(items, timeout, code_root, watchlist, progress)
     section = {"timeout_s": timeout, "limit_per_corpus": limit, "code_root": code_root, **facts,
-               "sources": sources, "corpora": report.summarise_all(records, CORPORA),
+               "sources": sources, "corpora": report.summarise_all(records, corpora),
                "slowest": report.slowest(records), "notes": method_notes(facts)}
     if keep_records:
         section["records"] = records
@@ -361,6 +371,13 @@ def write(section: dict, out: Path) -> Path:
     return out / "worst-case.md"
 
 
+def _corpora(value: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    if not names or set(names) - set(CORPORA):
+        raise ValueError(value)
+    return tuple(c for c in CORPORA if c in names)
+
+
 def main(argv=None) -> int:
     import argparse
 
@@ -371,6 +388,8 @@ def main(argv=None) -> int:
     p.add_argument("--limit", type=int, metavar="N", help="at most N items per corpus (default: all)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per item (default 30)")
     p.add_argument("--code-root", metavar="DIR", help="analyse with DIR/consumers (another checkout)")
+    p.add_argument("--corpora", default=",".join(CORPORA), type=_corpora, metavar="LIST",
+                   help=f"comma-separated subset of {','.join(CORPORA)} (default: all)")
     p.add_argument("--watchlist", help="watchlist file (default: the configured one)")
     p.add_argument("--out", default=str(Path(tempfile.gettempdir()) / "wirewatch-worst-case"), metavar="DIR",
                    help="writes DIR/worst-case.json (with every record) and DIR/worst-case.md "
@@ -383,7 +402,8 @@ def main(argv=None) -> int:
         watchlist = str(get_settings().watchlist_file)
     progress = Progress()
     t = progress.start("(h) worst case")
-    section = run_worst_case(args.limit, args.timeout, args.code_root, watchlist, progress, keep_records=True)
+    section = run_worst_case(args.limit, args.timeout, args.code_root, watchlist, progress, keep_records=True,
+                             corpora=args.corpora)
     progress.done(t, "done")
     md = write(section, Path(args.out))
     print(md.read_text(encoding="utf-8"))

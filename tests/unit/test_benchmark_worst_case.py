@@ -34,6 +34,8 @@ def test_summarise_per_item_and_per_kb_with_a_timeout():
     assert s["s_per_kb"]["p50"] == pytest.approx(0.1)        # 0.2 s / 2 KB
     assert s["s_per_kb"]["max"] == 30.0                      # 0.1 KB counts as 1 KB (MIN_KB)
     assert s["mb_per_item"]["p50"] == 4.0 and s["mb_per_kb"]["p50"] == 2.0
+    assert s["mb_above_idle_max"] is None
+    assert rep.summarise([rec(mb_above_idle=7.0), rec(mb_above_idle=9.04)])["mb_above_idle_max"] == 9.0
     assert rep.summarise([]) == {"items": 0}
 
 
@@ -162,6 +164,7 @@ def test_child_timeout_crash_error_and_memory_with_a_fake_analyser(fake_root, mo
     assert by["after"]["status"] == "ok"            # a fresh child took over
     assert by["boom"]["status"] == "error" and "ValueError: bad input" in by["boom"]["error"]
     assert 100 <= by["big"]["mb"] < 400              # peak above the RSS just before the item
+    assert by["big"]["mb_above_idle"] >= by["big"]["mb"] - 1
     assert by["die"]["status"] == "crashed" and by["die"]["exitcode"] == 3
     assert by["last"]["status"] == "ok"
     assert facts["restarts"] == 2

@@ -246,6 +246,7 @@ class Child:
         base = reply["before_kb"] or before
         peak = max(sampler.max_kb, reply["hwm_kb"] or 0)
         rec.update(seconds=reply["seconds"], cpu_s=reply["cpu_s"], mb=max(0.0, (peak - base) / 1024),
+                   mb_above_idle=max(0.0, (peak - (self.info["idle_kb"] or base)) / 1024),
                    after_kb=reply["after_kb"], status="error" if reply["error"] else "ok")
         if reply["error"]:
             rec["error"] = reply["error"]

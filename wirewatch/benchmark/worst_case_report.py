@@ -56,8 +56,11 @@ def summarise(records: Sequence[dict]) -> dict:
         statuses[r.get("status", "ok")] = statuses.get(r.get("status", "ok"), 0) + 1
     per_item_s = [(r["seconds"], _lower_bound(r)) for r in records]
     per_item_mb = [(r["mb"], _lower_bound(r)) for r in records]
+    above_idle = [r["mb_above_idle"] for r in records if r.get("mb_above_idle") is not None]
     return {
         "items": len(records),
+        # peak RSS of the item minus the child's RSS when idle after warm-up (completed items only)
+        "mb_above_idle_max": round(max(above_idle), 1) if above_idle else None,
         "kb": round(sum(kb(r) for r in records), 1),
         "statuses": statuses,
         "s_per_item": distribution(per_item_s),
@@ -140,6 +143,10 @@ def render(section: dict | None) -> list[str]:
         lines.append(_row([label, f"{s['items']:,}", f"{s['kb']:,.0f}", _cell(s["s_per_item"], timeout),
                            _cell(s["s_per_kb"]), _cell(s["mb_per_item"]), _cell(s["mb_per_kb"]),
                            _status_text(s.get("statuses", {}))]))
+    above = (section["corpora"].get("overall") or {}).get("mb_above_idle_max")
+    if above is not None:
+        lines += ["", f"Largest peak RSS of a completed item above the child's idle RSS (memory earlier items "
+                      f"left included): {_num(above)} MB."]
     lines += ["", f"The {len(section.get('slowest', []))} slowest items:", "",
               _row(["corpus", "id", "KB", "seconds", "MB", "status"]),
               _row(["---", "---", "---:", "---:", "---:", "---"])]

@@ -21,6 +21,8 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("items", sa.Column("limits", JSONB, nullable=False, server_default="[]"))
+    op.execute("COMMENT ON COLUMN items.limits IS 'What was cut or cleaned on the way in (JSON list of "
+               "notes): analysis caps, NUL characters removed, over-long names cut. Empty: nothing.'")
 
 
 def downgrade() -> None:

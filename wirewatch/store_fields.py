@@ -13,6 +13,7 @@ label) still dedupe replays, and two long names sharing a prefix stay distinct.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 
 _BAD = re.compile("[\x00\ud800-\udfff]")
@@ -51,13 +52,16 @@ class FieldNotes:
         return cut(value, limit)
 
     def json(self, field: str, value):
-        """Every string (and key) of a JSON value, cleaned with `text`."""
+        """Every string (and key) of a JSON value, cleaned with `text`; NaN and infinities null."""
         if isinstance(value, str):
             return self.text(field, value)
         if isinstance(value, dict):
             return {self.text(field, k): self.json(field, v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [self.json(field, v) for v in value]
+        if isinstance(value, float) and not math.isfinite(value):  # JSON has no NaN or Infinity
+            self._note(f"{field}: a non-finite number stored as null")
+            return None
         return value
 
 

@@ -189,7 +189,8 @@ def register(subparsers) -> None:
                                           "uncertain ones (uncertain: the server may have accepted it; never "
                                           "resent automatically).")
     p.add_argument("--failed", action="store_true", help="only failed and uncertain deliveries")
-    p.add_argument("--retry", type=bounded_int(1, BIGINT_MAX, "a delivery id"), metavar="ID", help="requeue one failed/uncertain delivery (may duplicate)")
+    p.add_argument("--retry", type=bounded_int(1, BIGINT_MAX, "a delivery id"), metavar="ID",
+                   help="requeue one failed/uncertain delivery (may duplicate)")
     p.add_argument("--limit", type=ROW_LIMIT, default=50, help="the newest N deliveries (default 50)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(func=cmd_deliveries)

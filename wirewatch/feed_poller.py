@@ -26,26 +26,25 @@ import time
 import zlib
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import text
 
 from producers import story
 from producers.dedup import Seen, Verdict, decide, unique_by_id
-from producers.dir_walk import UnsafeDirectory
-from producers.dropdir import read_file, scan
 from producers.feeds import feed_health, parse_feed
 from producers.http_fetch import USER_AGENT, FetchError, FetchLimits, fetch_feed
 from producers.registry import FeedsConfig, PollerOptions, RegistryError, feeds_file, load_registry
 from producers.schedule import is_due, parse_retry_after
 from producers.url_policy import UrlPolicy, redact
-from schemas.messages import MessageError, WireItem, decode_wire_item, encode
+from schemas.messages import MessageError, WireItem, encode
 from wirewatch import metrics
 # Re-exported: tests and `wirewatch feeds` import these from here.
-from producers.dropdir import FileIdentity
 from wirewatch.feed_buffer import Batch, Buffer  # noqa: F401
+from wirewatch.feed_dirs import poll_dir
+from wirewatch.feed_report import PollReport
+from wirewatch.feed_reconcile import read_back
 from wirewatch.feed_store import FeedRow, FeedStore, Sent, utcnow  # noqa: F401
 
 log = logging.getLogger("wirewatch.feeds")
@@ -58,34 +57,6 @@ class PollerBusy(RuntimeError):
 def _too_large(exc: BaseException) -> bool:
     """A record the broker will never take (retrying it would stall every feed behind it)."""
     return type(exc).__name__ in ("MessageSizeTooLargeError", "RecordTooLargeError")
-
-
-@dataclass
-class PollReport:
-    feeds: int = 0
-    not_modified: int = 0
-    bozo: int = 0
-    errors: int = 0
-    fetched: int = 0
-    published: int = 0
-    unchanged: int = 0
-    new_versions: int = 0
-    dropped: int = 0
-    files: int = 0
-    pending: int = 0  # items still waiting for the broker when poll_once gave up
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def add(self, **counts: int) -> None:
-        with self._lock:
-            for key, value in counts.items():
-                setattr(self, key, getattr(self, key) + value)
-
-    def summary(self) -> str:
-        return (f"{self.feeds} feed(s) polled: {self.not_modified} not modified, {self.bozo} malformed, "
-                f"{self.errors} failed; {self.fetched} item(s) fetched, {self.published} published "
-                f"({self.new_versions} new version(s)), {self.unchanged} unchanged, {self.dropped} dropped"
-                + (f"; {self.files} file(s)" if self.files else "")
-                + (f"; {self.pending} NOT yet published" if self.pending else ""))
 
 
 class FeedPoller:
@@ -250,64 +221,7 @@ class FeedPoller:
             self._mark_busy(feed.id, -1)
 
     def _poll_dir(self, feed: FeedRow, stop: threading.Event) -> None:
-        directory = Path(feed.url[len("dir:"):])
-        self.report.add(feeds=1)
-        if not directory.is_dir():
-            metrics.FEED_ERRORS.inc()
-            self.report.add(errors=1)
-            log.warning("watched directory %s does not exist", directory)
-            self.store.record_poll(feed, status="error", error=f"no such directory: {directory}", errors=1,
-                                   failed=True)
-            return
-        known = self.store.known_files(str(directory))
-        fetched = dropped = errors = 0
-        o = self.options
-        try:  # max_bytes=None: read_file records an oversize file as an error, visible in `feeds show`
-            found = scan(directory, {p: k for p, (k, _s, _n) in known.items()}, o.dir_settle_seconds,
-                         max_bytes=None, max_depth=o.max_dir_depth, max_files=o.max_dir_files)
-        except UnsafeDirectory as exc:
-            metrics.FEED_ERRORS.inc()
-            self.report.add(errors=1)
-            log.error("watched directory refused: %s", exc)
-            self.store.record_poll(feed, status="error", error=f"refused: {exc}", errors=1, failed=True)
-            return
-        for path, why in found.refused:
-            if (path, why) not in self._told:
-                self._told.add((path, why))
-                metrics.FEED_ERRORS.inc()
-                log.warning("drop directory %s: refused %s: %s", directory, path, why)
-        if found.truncated:
-            log.warning("drop directory %s: more than %d new files; the rest wait for the next poll",
-                        directory, o.max_dir_files)
-        for ident in (FileIdentity(f.path, f.size, f.mtime_ns) for f in found.files):
-            if stop.is_set():
-                break
-            actual, parsed = read_file(ident, self.options.max_file_bytes)
-            previous = known.get(actual.path)
-            if previous and actual.sha256 and previous[0].sha256 == actual.sha256:
-                # touched, not changed: remember the new size/mtime, publish nothing
-                self.store.finish_batch(feed.id, None, actual, previous[2])
-                continue
-            self.report.add(files=1)
-            for error in parsed.errors:
-                log.warning("file %s: dropped: %s", error.origin, error.reason)
-            dropped += len(parsed.errors)
-            errors += len(parsed.errors)
-            fetched += len(parsed.items)
-            if parsed.errors:
-                metrics.FEED_ERRORS.inc(len(parsed.errors))
-            metrics.ITEMS_FETCHED.inc(len(parsed.items))
-            if not parsed.items:
-                reason = "; ".join(e.reason for e in parsed.errors) or "no items"
-                self.store.record_file_error(feed.id, actual, reason)
-                continue
-            self._mark_busy(feed.id, +1)
-            if not self.buffer.put(Batch(feed.id, actual.path, parsed.items, None, actual), stop):
-                self._mark_busy(feed.id, -1)
-                break
-        self.report.add(fetched=fetched, dropped=dropped)
-        self.store.record_poll(feed, status="ok", fetched=fetched, dropped=dropped, errors=errors,
-                               error=None)
+        poll_dir(self, feed, stop)
 
     # -- publishing (the sink thread) --
 
@@ -409,59 +323,11 @@ class FeedPoller:
         if not rows:
             self._uncertain = False
             return
-        from kafka import KafkaConsumer, TopicPartition
-
-        wanted = {(item.id, item.version): (item, feed_id, minhash) for item, feed_id, minhash in rows}
-        ids = {item_id.encode("utf-8") for item_id, _v in wanted}
-        consumer = KafkaConsumer(bootstrap_servers=self.settings.kafka_bootstrap.split(","), group_id=None,
-                                 enable_auto_commit=False, client_id="wirewatch-feed-reconcile",
-                                 request_timeout_ms=15_000)
-        found: list[Sent] = []
-        try:
-            parts = consumer.partitions_for_topic(self.topic) or set()
-            tps = [TopicPartition(self.topic, p) for p in sorted(parts)]
-            if not tps:
-                raise RuntimeError(f"topic {self.topic} has no partitions (metadata unavailable)")
-            ends = consumer.end_offsets(tps)
-            begins = consumer.beginning_offsets(tps)
-            marks = self.store.checkpoints(self.topic)
-            todo, starts = {}, {}
-            for tp in tps:
-                start = max(begins[tp], marks.get(tp.partition, 0))
-                if start < ends[tp]:
-                    todo[tp], starts[tp] = ends[tp], start
-            consumer.assign(list(todo))
-            for tp, start in starts.items():
-                consumer.seek(tp, start)
-            deadline = time.monotonic() + 120
-            scanned = 0
-            while todo and time.monotonic() < deadline:
-                for tp, messages in consumer.poll(timeout_ms=1000, max_records=2000).items():
-                    for m in messages:
-                        scanned += 1
-                        if m.offset >= todo.get(tp, -1):
-                            continue
-                        if m.key in ids:
-                            try:
-                                version = decode_wire_item(m.value).version
-                            except MessageError:
-                                continue
-                            hit = wanted.pop((m.key.decode("utf-8"), version), None)
-                            if hit:
-                                item, feed_id, minhash = hit
-                                found.append(Sent(item.id, item.version, item.content_hash, item.story_id,
-                                                  feed_id, minhash, m.partition, m.offset))
-                for tp in list(todo):
-                    if consumer.position(tp) >= todo[tp]:
-                        del todo[tp]
-            if todo:
-                raise RuntimeError(f"could not read {self.topic} to its end within 120s")
-        finally:
-            consumer.close()
+        found, ends, scanned, left = read_back(self.settings.kafka_bootstrap, self.topic,
+                                               self.store.checkpoints(self.topic), rows)
         log.info("reconciled the in-flight journal: %d of %d item(s) already in %s (%d record(s) read); "
-                 "%d to send again", len(found), len(rows), self.topic, scanned, len(wanted))
-        self.store.mark(self.topic, found, {tp.partition: off for tp, off in ends.items()},
-                        only_if_outbox_empty=False)
+                 "%d to send again", len(found), len(rows), self.topic, scanned, left)
+        self.store.mark(self.topic, found, ends, only_if_outbox_empty=False)
         if found:
             metrics.ITEMS_PUBLISHED.inc(len(found))
             self.report.add(published=len(found))

@@ -32,6 +32,14 @@ def _child_main(settings, index: int, log_level: str, log_format: str) -> None:
     logging.getLogger("wirewatch.consumer").info("consumer %d stopped: %s", index, stats.summary())
 
 
+def _forget_metrics_of(pid: int) -> None:
+    """A dead child's live gauges (its lag) must not stay in the sum after its replacement starts."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid)
+
+
 class Supervisor:
     def __init__(self, app, processes: int) -> None:
         self.app = app
@@ -53,6 +61,7 @@ class Supervisor:
         while not stop.wait(1.0):
             for index, proc in list(self.children.items()):
                 if not proc.is_alive() and not stop.is_set():
+                    _forget_metrics_of(proc.pid)
                     log.error("consumer process %d (pid %d) exited with %s; restarting in %.0fs",
                               index, proc.pid, proc.exitcode, backoff)
                     stop.wait(backoff)

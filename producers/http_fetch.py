@@ -12,6 +12,7 @@ The body is returned as bytes with the response headers; parsing never sees a UR
 """
 from __future__ import annotations
 
+import logging
 import socket
 import ssl
 import threading
@@ -32,6 +33,8 @@ REDIRECTS = {301, 302, 303, 307, 308}
 CHUNK = 64 * 1024
 # Hop-by-hop or transport headers that describe the bytes on the wire, not the bytes we return.
 _TRANSPORT = {"content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"}
+# httpx logs every request at INFO: hundreds of lines per poll, each with a full URL.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
           "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
 

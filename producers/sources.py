@@ -85,15 +85,18 @@ def parse_response(data: bytes, url: str, headers: dict | None = None) -> Parsed
     ctype = ((headers or {}).get("content-type") or "").split(";", 1)[0].strip().lower()
     head = data.lstrip()[:1]
     label = redact(url)
-    if ctype in _FEED_TYPES or ctype.endswith("+xml") or (head == b"<" and ctype in ("", "text/plain")):
-        parsed = parse_bytes(data, url, headers, kind="feed")
-        if parsed.items or parsed.errors:
-            return parsed
-        return Parsed(url, [], [ParseError(label, f"{ctype or 'the response'} is not an RSS, Atom or RDF feed "
-                                                  f"with entries: not published")])
-    if ctype in _NINJS_TYPES or (head in (b"{", b"[") and ctype in ("", "text/plain")):
+    sniffable = ctype in ("", "text/plain", "application/octet-stream")
+    declared_feed = ctype in _FEED_TYPES or ctype.endswith("+xml")
+    if declared_feed or head == b"<":  # servers label feeds text/html too: the parse decides
+        feed = parse_feed(data, url, headers)
+        if feed.items or (feed.version and feed.errors):
+            return Parsed(url, feed.items, feed.errors, feed.bozo_reason if feed.bozo else None)
+        if declared_feed or sniffable:
+            return Parsed(url, [], [ParseError(label, f"{ctype or 'the response'} is not an RSS, Atom or RDF "
+                                                      f"feed with entries: not published")])
+    elif ctype in _NINJS_TYPES or (head in (b"{", b"[") and sniffable):
         return parse_bytes(data, url, headers, kind="ninjs")
-    if ctype in ("", "text/plain"):
+    elif sniffable:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -138,7 +141,7 @@ def read_sources(args: list[str], fetch: Fetch) -> Iterator[Parsed]:
             try:
                 data, headers = fetch(arg)
             except Exception as exc:  # any fetch failure is reported as data
-                yield Parsed(arg, [], [ParseError(redact(arg), f"fetch failed: {exc}")])
+                yield Parsed(redact(arg), [], [ParseError(redact(arg), f"fetch failed: {exc}")])
                 continue
             yield parse_response(data, arg, headers)
             continue

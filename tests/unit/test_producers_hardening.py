@@ -175,6 +175,10 @@ def test_produce_url_publishes_only_feeds_ninjs_or_wire_stories():
     assert len(story.items) == 1
     ninjs = parse_response(b'{"uri": "u", "headline": "H"}', "http://x.example/n", {"content-type": "application/json"})
     assert len(ninjs.items) == 1
+    mislabelled = parse_response(rss(entry("g", "T", "B")), "http://x.example/f", {"content-type": "text/html"})
+    assert len(mislabelled.items) == 1   # a feed served as text/html is still a feed
+    secret_json = parse_response(b'{"api_key": "k"}', "http://x.example/k.json", {"content-type": "application/json"})
+    assert not secret_json.items
 
 
 # --- finding 2: a total deadline that really holds --------------------------------------------

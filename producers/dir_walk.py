@@ -79,6 +79,11 @@ def walk(root: Path, *, max_depth: int = MAX_DEPTH, max_files: int = MAX_FILES,
             if entry.name.startswith("."):
                 continue
             path = os.path.join(directory, entry.name)
+            if not _utf8(entry.name):
+                # os.fsdecode smuggles undecodable bytes in as lone surrogates, which
+                # neither PostgreSQL nor Kafka's JSON can carry: the path could never be recorded.
+                out.refused.append((_shown(path), "file name is not valid UTF-8: rename it"))
+                continue
             try:
                 st = entry.stat(follow_symlinks=False)  # lstat: a link is judged as a link
             except OSError:
@@ -108,6 +113,18 @@ def walk(root: Path, *, max_depth: int = MAX_DEPTH, max_files: int = MAX_FILES,
             out.files.append(Found(path, st.st_size, st.st_mtime, st.st_mtime_ns))
         stack.extend((d, depth + 1) for d in reversed(subdirs))
     return out
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _shown(path: str) -> str:
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def read_regular(path: str, max_bytes: int) -> bytes:

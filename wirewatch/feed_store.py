@@ -19,6 +19,7 @@ from producers import story
 from producers.dedup import Seen
 from producers.dropdir import FileIdentity, Known
 from producers.registry import FeedsConfig, RegistryError, validate_url
+from producers.sanitise import clean_text
 from producers.schedule import Outcome, next_poll
 from schemas.messages import WireItem
 from schemas.tables import Feed, FeedFile, FeedItem, FeedOffset, FeedOutbox, FeedStoryBand
@@ -33,6 +34,10 @@ def permanent(exc: BaseException) -> bool:
     if isinstance(exc, StatementError) and not isinstance(exc, DBAPIError):
         return True                         # the parameters could not even be encoded
     return isinstance(exc, (UnicodeError, ValueError, TypeError))
+
+
+def _storable(text: str | None) -> str | None:
+    return None if text is None else clean_text(text)[0]
 
 
 def _reason(exc: BaseException) -> str:
@@ -145,6 +150,7 @@ class FeedStore:
                     bozo_reason: str | None = None, fetched: int = 0, dropped: int = 0, errors: int = 0,
                     failed: bool = False, retry_after: float | None = None, now: datetime | None = None) -> None:
         now = now or utcnow()
+        error, bozo_reason = _storable(error), _storable(bozo_reason)  # reasons quote hostile input
         # feed.consecutive_failures is current: a feed is polled by one thread at a time
         when, failures = next_poll(now, feed.interval, feed.consecutive_failures, Outcome(not failed, retry_after),
                                    jitter=random.uniform(-1, 1))
@@ -177,7 +183,7 @@ class FeedStore:
     @staticmethod
     def _record_file(conn, feed_id, file: FileIdentity, status, error, items) -> None:
         values = dict(path=file.path, size=file.size, mtime_ns=file.mtime_ns, sha256=file.sha256 or "",
-                      feed_id=feed_id, status=status, error=error, items=items)
+                      feed_id=feed_id, status=status, error=_storable(error), items=items)
         conn.execute(pg_insert(FeedFile).values(**values).on_conflict_do_update(
             index_elements=[FeedFile.path], set_={**values, "recorded_at": func.now()}))
 

@@ -324,6 +324,18 @@ def test_symlinks_are_refused_and_never_read(tmp_path):
     assert not any("root:" in i.body for p in produced for i in p.items)
 
 
+def test_a_file_name_that_is_not_utf8_is_refused_not_recorded(tmp_path):
+    (tmp_path / "ok.txt").write_text("Fine\nLIMA (Reuters) - A story.\n")
+    fd = os.open(os.fsencode(tmp_path) + b"/caf\xe9.txt", os.O_WRONLY | os.O_CREAT, 0o644)
+    os.write(fd, b"Cafe\nLIMA (Reuters) - Text.\n")
+    os.close(fd)
+    found = scan(tmp_path, {}, settle_seconds=0)
+    assert [Path(f.path).name for f in found.files] == ["ok.txt"]
+    ((where, why),) = found.refused
+    assert "caf\\xe9.txt" in where and "not valid UTF-8" in why
+    where.encode("utf-8")  # loggable and storable
+
+
 @pytest.mark.parametrize("root", ["/", "/etc", "/proc", "/usr/share", "/var", "/tmp", "/home"])
 def test_system_roots_are_refused(root):
     with pytest.raises(UnsafeDirectory):

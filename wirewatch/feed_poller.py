@@ -45,7 +45,7 @@ from wirewatch.feed_buffer import Batch, Buffer  # noqa: F401
 from wirewatch.feed_dirs import poll_dir
 from wirewatch.feed_report import PollReport
 from wirewatch.feed_reconcile import read_back
-from wirewatch.feed_store import FeedRow, FeedStore, Sent, utcnow  # noqa: F401
+from wirewatch.feed_store import FeedRow, FeedStore, Sent, permanent, utcnow  # noqa: F401
 
 log = logging.getLogger("wirewatch.feeds")
 
@@ -364,7 +364,14 @@ class FeedPoller:
         if failed:
             raise RuntimeError(f"{len(failed)} item(s) not acknowledged, e.g. {failed[0]}")
         for batch in batches:
-            self.store.finish_batch(batch.feed_id, batch.validators, batch.file, len(batch.items))
+            try:
+                self.store.finish_batch(batch.feed_id, batch.validators, batch.file, len(batch.items))
+            except Exception as exc:  # noqa: BLE001
+                if not permanent(exc):
+                    raise
+                # The items are published and marked; only the validators or the file record are
+                # lost, so the next poll reads it again and dedup publishes nothing twice.
+                log.error("%s: published, but its poll state was refused: %s", redact(batch.origin), exc)
 
     def recover(self) -> None:
         """Resolve a crash's leftovers: reconcile the journal and send what is missing."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from producers.dropdir import FileIdentity
 from producers.feeds import parse_feed
 from producers.registry import FeedsConfig, FeedSpec, PollerOptions, RegistryError
 from producers.url_policy import UrlPolicy
@@ -218,3 +219,20 @@ def test_drop_directory_symlinks_and_bad_files_do_not_block_the_rest(app, tmp_pa
         files = {Path(r.path).name: (r.status, r.error) for r in conn.execute(text("SELECT * FROM feed_files"))}
     assert "passwd.txt" not in files
     assert files["b-latin1.json"][0] == "error" and "byte offset" in files["b-latin1.json"][1]
+
+
+def test_poll_state_the_database_refuses_does_not_stall_the_sink(app, tmp_path, caplog):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    config = FeedsConfig([FeedSpec(f"dir:{drop}", "drop", 5, "dir")], PollerOptions(dir_settle_seconds=0))
+    poller = FeedPoller(app, config)
+    poller.sync_registry()
+    poller.recover()
+    feed = poller.store.due(utcnow(), force=True)[0]
+    items = parse_feed(rss("state", 2), "f").items
+    # a real refusal: sha256 is varchar(64)
+    bad_state = FileIdentity(str(drop / "x.xml"), 1, 1, "f" * 100)
+    with caplog.at_level(logging.ERROR, logger="wirewatch.feeds"):
+        poller.process(Batch(feed.id, str(drop / "x.xml"), items, None, bad_state))   # was: raised, forever
+    assert "poll state was refused" in caplog.text
+    assert {r.id for r in read_topic(app)} == {i.id for i in items}

@@ -6,6 +6,7 @@ poller copies these entries into the `feeds` table, which also holds feeds added
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,8 @@ import yaml
 
 from producers.dir_walk import UnsafeDirectory, check_root
 from producers.schedule import MIN_INTERVAL
+
+MAX_INTERVAL = 365 * 86400.0
 from producers.url_policy import UrlRefused, redact
 
 DEFAULT_INTERVAL = 300.0
@@ -97,6 +100,9 @@ def _interval(value, where: str) -> float:
         interval = float(value)
     except (TypeError, ValueError):
         raise RegistryError(f"{where}: interval {value!r} is not a number of seconds") from None
+    if not math.isfinite(interval) or interval > MAX_INTERVAL:
+        raise RegistryError(f"{where}: interval {value!r} must be a finite number of seconds up to "
+                            f"{MAX_INTERVAL:.0f} (a year)")
     if interval < MIN_INTERVAL:
         raise RegistryError(f"{where}: interval {interval:g}s is below the {MIN_INTERVAL:g}s minimum")
     return interval

@@ -34,11 +34,15 @@ def bounded_float(low: float, high: float, what: str = "a number of seconds"):
         except ValueError:
             raise argparse.ArgumentTypeError(f"{value[:40]!r} is not {what}") from None
         if not math.isfinite(number) or not low <= number <= high:
-            raise argparse.ArgumentTypeError(f"{value[:40]} is out of range: give {what} from {low:g} to {high:g}")
+            raise argparse.ArgumentTypeError(f"{value[:40]} is out of range: give {what} from {_num(low)} to {_num(high)}")
         return number
 
     parse.__name__ = what
     return parse
+
+
+def _num(x: float) -> str:
+    return f"{x:g}" if abs(x) < 1e6 else f"{x:.0f}"
 
 
 def since_date(value: str) -> datetime:

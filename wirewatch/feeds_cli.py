@@ -136,6 +136,8 @@ def _poll(args, app) -> int:
 
 
 def register(subparsers) -> None:
+    from wirewatch.cli_args import bounded_float
+
     p = subparsers.add_parser(
         "feeds", help="the feed registry and poller: add, list, remove, show, poll",
         description="Manage polled feeds and watched drop directories, and run the poller. Feeds come from "
@@ -144,7 +146,7 @@ def register(subparsers) -> None:
     a = sub.add_parser("add", help="register a feed URL (or dir:/path for a drop directory)")
     a.add_argument("url")
     a.add_argument("--name")
-    a.add_argument("--interval", type=float, default=300.0, help="seconds between polls (default 300)")
+    a.add_argument("--interval", type=bounded_float(1, 365 * 86400), default=300.0, help="seconds between polls (default 300)")
     r = sub.add_parser("remove", help="unregister a feed (by id or URL)")
     r.add_argument("feed", metavar="ID|URL")
     ls = sub.add_parser("list", help="the registered feeds")
@@ -155,7 +157,7 @@ def register(subparsers) -> None:
     o = sub.add_parser("poll", help="poll feeds and publish new items (until SIGTERM, or --once)")
     o.add_argument("--once", action="store_true", help="poll every enabled feed once, publish, exit")
     o.add_argument("--due", action="store_true", help="with --once: only feeds whose next poll time has come")
-    o.add_argument("--timeout", type=float, default=None,
+    o.add_argument("--timeout", type=bounded_float(0.1, 3600), default=None,
                    help="with --once: give up waiting for the broker after this many seconds (exit 1)")
     p.set_defaults(func=cmd_feeds)
 

@@ -63,3 +63,19 @@ def test_valid_values_still_parse():
 def test_type_errors_are_argparse_errors():
     with pytest.raises(argparse.ArgumentTypeError):
         ROW_LIMIT("1e3")
+
+
+def test_feed_interval_and_timeout_refuse_nan_and_infinity():
+    import pytest
+
+    from producers.registry import RegistryError, _interval
+    from wirewatch.cli import build_parser
+
+    for value in ("nan", "inf", "1e300", "0"):
+        with pytest.raises(SystemExit) as exc:
+            build_parser().parse_args(["feeds", "add", "http://example.com/feed", "--interval", value])
+        assert exc.value.code == 2
+        with pytest.raises(RegistryError):
+            _interval(value, "feeds.yaml")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["feeds", "poll", "--once", "--timeout", "nan"])

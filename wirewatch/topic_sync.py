@@ -19,6 +19,7 @@ class TopicRuntime:
         self.check_every = check_every
         self.matcher: Matcher | None = None
         self._last_check = 0.0
+        self._pending = None  # a new topic set whose save to the database failed
 
     def refresh(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -40,13 +41,26 @@ class TopicRuntime:
             log.exception("topics file could not be loaded, keeping the %d current topics",
                           len(self.matcher.topics))
             return
+        topics = topics if topics is not None else self._pending
         if topics is None:
             return
-        self.store.save_topics([
-            {"name": t.name, "title": t.title, "version": t.version,
-             "fingerprint": t.fingerprint, "definition": t.definition()}
-            for t in topics
-        ])
+        # Alerts name their topic version, so a new set goes live only once it is stored; the
+        # watcher has moved on already, so a failed save is retried on later refreshes.
+        self._pending = topics
+        try:
+            self.store.save_topics([
+                {"name": t.name, "title": t.title, "version": t.version,
+                 "fingerprint": t.fingerprint, "definition": t.definition()}
+                for t in topics
+            ])
+        except Exception as exc:  # noqa: BLE001 - e.g. the database is down for a while
+            if self.matcher is None:
+                raise
+            log.warning("new topics not stored yet (%s: %s); keeping the %d current topics and retrying",
+                        type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "",
+                        len(self.matcher.topics))
+            return
+        self._pending = None
         self.matcher = Matcher(list(topics))
         log.info("watching %d topic(s): %s", len(topics), ", ".join(t.name for t in topics))
 

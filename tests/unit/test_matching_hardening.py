@@ -278,3 +278,28 @@ def test_invisible_marks_between_words_do_not_prevent_matching(mark):
         hit = next(h for h in m.hits if h.field != "headline")
         assert hit.text.replace(mark, "").split() == ["Kem", "Sokha"] or hit.text.replace(mark, " ").split() == [
             "Kem", "Sokha"]
+
+
+def test_a_new_topic_set_whose_save_fails_is_retried_not_forgotten(tmp_path):
+    path, tick = tmp_path / "topics.yaml", [10**18]
+    _write(path, HEAD.encode() + b"    query: zebrafinch\n", tick)
+
+    class FlakyStore(_Store):
+        down = False
+
+        def save_topics(self, rows):
+            if self.down:
+                raise ConnectionError("database down")
+            super().save_topics(rows)
+
+    store = FlakyStore()
+    runtime = TopicRuntime(TopicFileWatcher(path), store)
+    runtime.refresh(force=True)
+    old = runtime.matcher
+    store.down = True
+    _write(path, HEAD.encode() + b"    query: hummingbird\n", tick)
+    runtime.refresh(force=True)
+    assert runtime.matcher is old  # not live until stored
+    store.down = False
+    runtime.refresh(force=True)  # the file did not change again, the save is retried
+    assert runtime.matcher is not old and len(store.saved) == 2

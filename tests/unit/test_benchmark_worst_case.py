@@ -176,3 +176,9 @@ def test_corpora_option_selects_and_orders():
     assert wc._corpora("feeds, conll") == ("conll", "feeds")
     with pytest.raises(ValueError):
         wc._corpora("conll,bogus")
+
+
+def test_memory_target_counts_the_peak_above_the_idle_process():
+    section = _section([rec(mb=20.0, mb_above_idle=350.0)])
+    target = {t.name: t for t in rep.targets({"worst_case": section})}["worst_case_mb"]
+    assert target.measured == 350.0 and target.met is False

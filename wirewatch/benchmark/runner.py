@@ -212,8 +212,9 @@ def _worst_case_phase(settings, progress: "Progress", quick: bool, limit: int | 
                        + (f", at most {limit} per corpus" if limit else ""))
     section = worst_case.run_worst_case(limit, timeout, watchlist=str(settings.watchlist_file), progress=progress)
     overall = section["corpora"]["overall"]
-    progress.done(t, f"{overall.get('items', 0):,} items, slowest {overall.get('s_per_item', {}).get('max')} s, "
-                     f"peak {overall.get('mb_per_item', {}).get('max')} MB")
+    slow, peak = overall.get("s_per_item", {}).get("max"), overall.get("mb_per_item", {}).get("max")
+    progress.done(t, f"{overall.get('items', 0):,} items, slowest {slow if slow is None else round(slow, 2)} s, "
+                     f"peak {peak if peak is None else round(peak, 1)} MB above the RSS before the item")
     return section
 
 

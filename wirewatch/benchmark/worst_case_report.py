@@ -96,6 +96,10 @@ def _num(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _opt(value) -> str:
+    return "—" if value is None else _num(value)
+
+
 def _cell(dist: dict, timeout: float | None = None) -> str:
     if not dist:
         return "—"
@@ -180,11 +184,15 @@ def targets(results: dict) -> list[Target]:
     """The issue's per-item acceptance: ≤ 2 s and ≤ 300 MB above the idle process, every corpus."""
     overall = ((results.get("worst_case") or {}).get("corpora") or {}).get("overall") or {}
     s = (overall.get("s_per_item") or {}).get("max")
-    mb = (overall.get("mb_per_item") or {}).get("max")
+    before = (overall.get("mb_per_item") or {}).get("max")
+    idle = overall.get("mb_above_idle_max")
+    mb = max((v for v in (before, idle) if v is not None), default=None)
     n = overall.get("items") or 0
     return [
         Target("worst_case_seconds", "worst case: slowest item ≤ 2 s (eng.testb, Reuters, feeds)", s, "<=",
                LIMIT_SECONDS, unit="s", detail=f"max over {n:,} items analysed one at a time"),
-        Target("worst_case_mb", "worst case: peak memory per item ≤ 300 MB above the process before it", mb,
-               "<=", LIMIT_MB, unit="MB", detail=f"max over {n:,} items"),
+        Target("worst_case_mb", "worst case: peak memory per item ≤ 300 MB above the idle process", mb,
+               "<=", LIMIT_MB, unit="MB",
+               detail=f"max over {n:,} items of the peak above the RSS just before the item ({_opt(before)} MB) "
+                      f"and above the child's idle RSS ({_opt(idle)} MB)"),
     ]

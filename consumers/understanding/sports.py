@@ -57,8 +57,13 @@ def team_label(doc, tok_start: int, tok_end: int, label: str, text: str) -> str:
 
 # Results and standings lines in team-sport copy: "Stoke 2 Barnsley 1",
 # "Proleter (Z) 3 Mladost (L) 0", "Stoke 10 6 2 2 15 9 20". The names there are teams.
-_NAME = r"[A-Z][\w.'&-]*(?: (?:[A-Z][\w.'&-]*|of|de|la|del|the|'s|\( ?[A-Z]{1,3} ?\)))*"
-_NAME_SPACED = _NAME.replace(" ", " ?")
+# A name is words joined by single spaces, plus bracketed initials that may be glued on
+# ("Mladost(L)"). Only the bracket may follow without a space: an optional space before
+# a word made "AAAA" splittable in 2^n ways, and a line of capitals then backtracked
+# exponentially. Every repetition now starts with a character a word cannot contain, so
+# a match attempt is linear in the line.
+_WORD = r"[A-Z][\w.'&-]*"
+_NAME_SPACED = rf"{_WORD}(?: (?:{_WORD}|of|de|la|del|the|'s)| ?\( ?[A-Z]{{1,3}} ?\))*"
 _RESULT_LINE = re.compile(rf"^[ \t]*(?P<a>{_NAME_SPACED}) (?P<sa>\d+) (?P<b>{_NAME_SPACED}) (?P<sb>\d+)\b[^\n]*$",
                           re.MULTILINE)
 _STANDING_LINE = re.compile(rf"^[ \t]*(?P<a>{_NAME_SPACED})(?: \d+){{4,}}[^\n]*$", re.MULTILINE)

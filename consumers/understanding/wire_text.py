@@ -34,6 +34,20 @@ _CONTRACTIONS = [
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 
+# Invisible format and control characters: bidi marks and embeddings (U+200E/F,
+# U+202A-E, U+2066-9), zero-width spaces and joiners, word joiners, BOMs, soft hyphens,
+# C0/C1 controls other than tab and line breaks. Between words they glue the words into
+# one token the parser and the matcher cannot read ("Kem\u200fSokha"); each becomes a
+# space, so lengths and offsets are kept.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f]")
+
+
+def blank_invisible(text: str) -> str:
+    """Invisible format/control characters -> spaces (same length)."""
+    return _INVISIBLE.sub(" ", text)
+
 
 @dataclass(frozen=True)
 class Dateline:
@@ -112,8 +126,12 @@ def case_map(text: str) -> dict[str, str]:
             continue
         for m in _WORD.finditer(line):
             w = m.group()
-            before = line[:m.start()].rstrip()
-            at_start = not before or before[-1] in ".!?\"'(-:"
+            # the character before the word, spaces skipped (a backward scan, not a
+            # copy of the line so far: that made long lines quadratic)
+            j = m.start() - 1
+            while j >= 0 and line[j].isspace():
+                j -= 1
+            at_start = j < 0 or line[j] in ".!?\"'(-:"
             if at_start and not w.isupper():
                 starts.setdefault(w.lower(), w)  # fallback only: "The" must not win
                 continue
@@ -154,9 +172,10 @@ def _title(word: str) -> str:
 
 
 def normalise_body(body: str) -> tuple[str, Dateline | None]:
-    """Clean a wire body: blank the dateline, repair apostrophes, straighten quotes,
-    unwrap hard-wrapped lines. Returns (clean text, dateline or None)."""
-    text = straighten_quotes(body)
+    """Clean a wire body: blank invisible characters and the dateline, repair
+    apostrophes, straighten quotes, unwrap hard-wrapped lines.
+    Returns (clean text, dateline or None)."""
+    text = straighten_quotes(blank_invisible(body))
     dl = find_dateline(text)
     if dl is not None:
         text = blank(text, dl.start, dl.end)
@@ -167,6 +186,6 @@ def normalise_body(body: str) -> tuple[str, Dateline | None]:
 
 
 def normalise_headline(headline: str) -> str:
-    text = repair_apostrophes(straighten_quotes(headline))
+    text = repair_apostrophes(straighten_quotes(blank_invisible(headline)))
     text = text.replace("\n", " ")
     return text

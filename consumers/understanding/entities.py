@@ -6,11 +6,10 @@ Kem Sokha. Input: a parsed spaCy Doc whose text is the normalised analysis text.
 """
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from .entity_links import link_acronyms, link_people, norm_key
 from .gazetteer import AMBIGUOUS, ORG_NAMES, ORG_NAMES_NO_RULER, CITY_NAMES, COUNTRY_NAMES, COUNTY_NAMES, NATIONALITY_NAMES, REGION_NAMES
 from .model import Entity, Mention
 from .sports import is_team_sport, table_teams, team_label
@@ -31,7 +30,6 @@ exchange reserve
 """.split())
 _NOT_NAMES = frozenset({"men", "women", "boys", "girls", "juniors", "seniors"})
 _SPEECH_VERBS = frozenset({"say", "tell", "add", "state", "announce", "write", "ask"})
-_ACRONYM_STOP = frozenset({"of", "the", "and", "for", "'s", "&", "de", "du", "des", "la", "le", "on", "in"})
 _LEADING_DROP = frozenset({"the", "a", "an", "january", "february", "march", "april", "june", "july",
                            "august", "september", "october", "november", "december", "jan", "feb",
                            "aug", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday",
@@ -75,15 +73,6 @@ class _Cand:
     key: str = ""
     canonical: str = ""
     aliases: set = field(default_factory=set)
-
-
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-@lru_cache(maxsize=65536)
-def _norm_key(text: str) -> str:
-    # Cached: watchlist names are normalised again for every document otherwise.
-    return _NON_WORD.sub(" ", text.lower()).strip()
 
 
 def _trim(doc, start: int, end: int, label: str) -> tuple[int, int, bool]:
@@ -171,22 +160,54 @@ holdings bancorp pharmaceuticals
 def _company_suffixes(doc, cands: list) -> None:
     """Extend a name over a following company suffix and type names ending in one ORG."""
     n = len(doc)
+    # tokens some candidate covers (a candidate's own tokens are all before its end)
+    covered = bytearray(n)
+    for c in cands:
+        covered[c.tok_start:c.tok_end] = b"\x01" * (c.tok_end - c.tok_start)
     for c in cands:
         if c.label not in {"PERSON", "GPE", "LOC", "NORP", "FAC", "ORG", "PRODUCT"}:
             continue
         end = c.tok_end
         while end < n and doc[end].lower_ in _CORP_SUFFIX and doc[end].text[:1].isupper() \
-                and not any(o is not c and o.tok_start <= end < o.tok_end for o in cands):
+                and not covered[end]:
             end += 1
         if end < n and doc[end].text == "." and doc[end - 1].lower_ in {"inc", "corp", "co", "ltd"} \
                 and not doc[end].whitespace_ == "" and end + 1 < n and not doc[end + 1].is_sent_start:
             end += 1  # "First of Michigan Corp ." in tokenised copy
         if end > c.tok_end:
+            covered[c.tok_end:end] = b"\x01" * (end - c.tok_end)
             c.tok_end = end
             c.end = doc[end - 1].idx + len(doc[end - 1])
             c.label = "ORG"
         elif doc[c.tok_end - 1].lower_ in _CORP_SUFFIX and c.tok_end - c.tok_start >= 2 and c.label != "ORG":
             c.label = "ORG"
+
+
+def _titled_people(doc, cands: list[_Cand]) -> list[_Cand]:
+    """Make runs after a person title PERSON candidates (``titled_names``), replacing
+    the candidates they overlap unless one of those already says PERSON; sorted by start.
+
+    Titled runs are disjoint and only overlap the original candidates, so a token ->
+    candidate map finds the overlaps (a scan of all candidates per run was quadratic)."""
+    at: dict[int, list[int]] = defaultdict(list)
+    for k, c in enumerate(cands):
+        for i in range(c.tok_start, c.tok_end):
+            at[i].append(k)
+    dropped: set[int] = set()
+    added = []
+    for ts, te in titled_names(doc):
+        overlapping = sorted({k for i in range(ts, te) for k in at.get(i, ()) if k not in dropped})
+        if any(cands[k].label == "PERSON" and cands[k].tok_start <= ts and cands[k].tok_end >= te
+               for k in overlapping):
+            for k in overlapping:
+                cands[k].clear = True
+            continue
+        dropped.update(overlapping)
+        span = doc[ts:te]
+        added.append(_Cand(ts, te, span.start_char, span.end_char, "PERSON", True))
+    out = [c for k, c in enumerate(cands) if k not in dropped] + added
+    out.sort(key=lambda c: c.start)
+    return out
 
 
 def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
@@ -240,16 +261,7 @@ def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
             clear = titled or (label == "PERSON" and _is_clear_person(doc, ts, te))
             cands.append(_Cand(ts, te, span.start_char, span.end_char, label, clear))
     _company_suffixes(doc, cands)
-    for ts, te in titled_names(doc):
-        overlapping = [c for c in cands if c.tok_start < te and ts < c.tok_end]
-        if any(c.label == "PERSON" and c.tok_start <= ts and c.tok_end >= te for c in overlapping):
-            for c in overlapping:
-                c.clear = True
-            continue
-        cands = [c for c in cands if c not in overlapping]
-        span = doc[ts:te]
-        cands.append(_Cand(ts, te, span.start_char, span.end_char, "PERSON", True))
-    cands.sort(key=lambda c: c.start)
+    cands = _titled_people(doc, cands)
     doc_text = doc.text  # Doc.text is rebuilt from the tokens on every access
     if is_team_sport(doc_text):
         for c in cands:
@@ -287,16 +299,6 @@ def _majority_labels(cands: list[_Cand]) -> dict[str, str]:
     return out
 
 
-def _initials(doc, c: _Cand) -> str:
-    return "".join(t.text[0] for t in doc[c.tok_start:c.tok_end]
-                   if t.lower_ not in _ACRONYM_STOP and t.text[:1].isalpha()).upper()
-
-
-def _is_acronym(text: str) -> bool:
-    t = text.replace(".", "")
-    return 2 <= len(t) <= 8 and t.isupper() and t.isalpha()
-
-
 def propagate(doc, cands: list[_Cand], labels: dict[str, str]) -> list[_Cand]:
     """Tag unlabelled repeats of names already found in the document (results
     tables, headlines and short references the model missed)."""
@@ -315,17 +317,28 @@ def propagate(doc, cands: list[_Cand], labels: dict[str, str]) -> list[_Cand]:
             surfaces.setdefault((toks[-1],), "PERSON")  # later references by surname
     if not surfaces:
         return cands
-    maxlen = max(len(k) for k in surfaces)
+    # Only lengths of surfaces that start with the token can match there, and a hit only
+    # covers tokens before the scan position: prefix sums of the first coverage answer
+    # "is any of these tokens taken?" (trying every length up to the longest name at
+    # every token, each with a slice, was quadratic in long names).
+    by_first: dict[str, set[int]] = defaultdict(set)
+    for key in surfaces:
+        by_first[key[0]].add(len(key))
+    lengths = {first: sorted(ls, reverse=True) for first, ls in by_first.items()}
+    taken = [0]
+    for flag in covered:
+        taken.append(taken[-1] + flag)
     added = []
     i = 0
     n = len(doc)
     while i < n:
-        if covered[i] or not doc[i].text[:1].isupper():
+        text = doc[i].text
+        if covered[i] or not text[:1].isupper() or text not in lengths:
             i += 1
             continue
         hit = None
-        for L in range(min(maxlen, n - i), 0, -1):
-            if any(covered[i:i + L]):
+        for L in lengths[text]:
+            if L > n - i or taken[i + L] - taken[i]:
                 continue
             key = tuple(t.text for t in doc[i:i + L])
             if key in surfaces:
@@ -358,7 +371,7 @@ def consolidate(doc, cands: list[_Cand], original_text: str | None = None,
     text = original_text if original_text is not None else doc_text
     known_people = known_people or {}
     for c in cands:
-        c.key = _norm_key(doc_text[c.start:c.end])
+        c.key = norm_key(doc_text[c.start:c.end])
         if c.key in known_people:
             c.label = "PERSON"
             c.clear = True
@@ -366,75 +379,13 @@ def consolidate(doc, cands: list[_Cand], original_text: str | None = None,
     cands = propagate(doc, cands, labels)
     for c in cands:
         if not c.key:
-            c.key = _norm_key(doc_text[c.start:c.end])
+            c.key = norm_key(doc_text[c.start:c.end])
         c.label = labels.get(c.key, c.label)
 
     # canonical key per surface key (union-find light: key -> target key)
     link: dict[str, str] = {}
-    first_surface: dict[str, str] = {}
-    for c in cands:
-        first_surface.setdefault(c.key, doc_text[c.start:c.end])
-
-    # 1. acronyms: "Cambodia National Rescue Party (CNRP)" or matching initials
-    multi_orgs = [c for c in cands if c.label in {"ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"}
-                  and c.tok_end - c.tok_start >= 2]
-    for c in cands:
-        surf = doc_text[c.start:c.end]
-        if not _is_acronym(surf) or c.key in link:
-            continue
-        target = None
-        # explicit parenthesis right after an expansion
-        if c.tok_start >= 2 and doc[c.tok_start - 1].text == "(":
-            for m in multi_orgs:
-                if m.tok_end == c.tok_start - 1:
-                    target = m
-        if target is None:
-            compact = surf.replace(".", "")
-            for m in multi_orgs:
-                if _initials(doc, m) == compact:
-                    target = m
-                    break
-        if target is not None and target.key != c.key:
-            link[c.key] = target.key
-            labels[c.key] = labels.get(target.key, target.label)
-
-    # 2. people: watchlist aliases, surnames and spelling variants of full names
-    persons = {c.key for c in cands if labels.get(c.key) == "PERSON" and len(c.key.split()) >= 2}
-    cand_keys = {x.key for x in cands}
-    for c in cands:
-        if c.key in known_people:
-            canon_key = _norm_key(known_people[c.key])
-            if canon_key != c.key and canon_key in cand_keys:
-                link.setdefault(c.key, canon_key)
-    for c in cands:
-        if c.key in link or c.key in persons:
-            continue
-        words = c.key.split()
-        if len(words) == 1 and labels.get(c.key) in {"PERSON", "ORG", "NORP", "GPE", None} \
-                and not _is_acronym(doc_text[c.start:c.end]):
-            hits = [p for p in persons if p.split()[-1] == words[0] or
-                    (p.split()[0] == words[0] and labels.get(c.key) == "PERSON")]
-            # Khmer/Chinese names are family-name first, but wire copy repeats
-            # the last part as well ("Sokha"), so last token wins, first token
-            # only when the model itself said PERSON.
-            last_hits = [p for p in hits if p.split()[-1] == words[0]]
-            hits = last_hits or hits
-            if len(set(hits)) == 1 and (labels.get(c.key) == "PERSON" or
-                                         labels.get(c.key) != "GPE"):
-                link[c.key] = hits[0]
-                labels[c.key] = "PERSON"
-    plist = sorted(persons)
-    for a in plist:
-        for b in plist:
-            if a >= b or a in link or b in link:
-                continue
-            wa, wb = a.split(), b.split()
-            if len(wa) == len(wb) == 2 and wa[-1] == wb[-1] and wa[0] != wb[0] and \
-                    (wa[0].startswith(wb[0]) or wb[0].startswith(wa[0])):
-                # "So Eysan" / "Sok Eysan": one person, two transliterations
-                first = min((x for x in cands if x.key in (a, b)), key=lambda x: x.start)
-                other = b if first.key == a else a
-                link[other] = first.key
+    link_acronyms(doc, cands, labels, link, doc_text)
+    link_people(cands, labels, link, known_people, doc_text)
 
     def root(k: str) -> str:
         seen = set()
@@ -449,14 +400,15 @@ def consolidate(doc, cands: list[_Cand], original_text: str | None = None,
 
     known_canon: dict[str, str] = {}
     for v in known_people.values():
-        known_canon.setdefault(_norm_key(v), v)
+        known_canon.setdefault(norm_key(v), v)
     entities = []
     mentions = []
     for rk, group in groups.items():
         label = labels.get(rk) or group[0].label
         surfaces = [doc_text[c.start:c.end] for c in group]
         own = [doc_text[c.start:c.end] for c in group if c.key == rk]
-        canonical = max(own, key=lambda s: (len(s.split()), own.count(s))) if own else surfaces[0]
+        counts = Counter(own)
+        canonical = max(own, key=lambda s: (len(s.split()), counts[s])) if own else surfaces[0]
         if rk in known_canon:
             canonical = known_canon[rk]
         ms = tuple(Mention(c.start, c.end, text[c.start:c.end], label, canonical)

@@ -1,0 +1,119 @@
+"""What the event-frame rules look up in one parsed document, indexed once per document.
+
+Each trigger used to scan every mention, sentence and date entity of the document
+(and spaCy rebuilds ``doc.ents`` on every access), which made event-dense text
+quadratic: 180 KB of "Police arrested opposition leader Kem Sokha." took 35 s. Here
+each lookup is a dict hit or a bisection.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+
+from .model import Mention, Sentence
+from .watchlist import Watchlist
+
+# Lemmatiser quirks of the small model ("jailed" -> "jail", but "arrests" as a verb
+# sometimes stays "arrests").
+_LEMMA_FIX = {"arrests": "arrest", "detained": "detain", "jailed": "jail", "charged": "charge",
+              "indicted": "indict", "remanded": "remand", "arrested": "arrest"}
+
+
+def lemma(tok) -> str:
+    low = tok.lower_
+    return _LEMMA_FIX.get(low, tok.lemma_.lower())
+
+
+def _is_dated(ent) -> bool:
+    """A date that places an event in the past: a year, "... ago", "last year"."""
+    return any(t.text.isdigit() and len(t.text) == 4 for t in ent) or "ago" in ent.text \
+        or "last year" in ent.text
+
+
+class FrameContext:
+    """One document's mentions, sentences, roles and date entities, with the lookups
+    the frame rules make per trigger and per token."""
+
+    def __init__(self, doc, mentions: tuple[Mention, ...], sentences: tuple[Sentence, ...],
+                 headline_end: int, lead_ids: frozenset, watchlist: Watchlist, party_roles: dict,
+                 person_roles: dict, dateline: str | None, genders: dict):
+        self.doc = doc
+        self.mentions = mentions
+        self.sentences = sentences
+        self.headline_end = headline_end
+        self.lead_ids = lead_ids
+        self.watchlist = watchlist
+        self.party_roles = party_roles
+        self.person_roles = person_roles
+        self.dateline = dateline
+        self.genders = genders
+        # character -> the first mention (in document order) that covers it
+        self._by_char: dict[int, Mention] = {}
+        for m in reversed(mentions):
+            for c in range(m.start, m.end):
+                self._by_char[c] = m
+        self._sent_starts = [s.start for s in sentences]
+        # PERSON mentions in order, and for each the latest one usable for "she" / "he"
+        persons = [m for m in mentions if m.label == "PERSON"]
+        self._person_starts = [m.start for m in persons]
+        self._last_for = {"f": [], "m": []}
+        for want, out in self._last_for.items():
+            best = None
+            for m in persons:
+                g = genders.get(m.canonical)
+                if g is None or g == want:
+                    best = m
+                out.append(best)
+        self._index_dates(doc)
+
+    def _index_dates(self, doc) -> None:
+        # Date entities, read once (doc.ents is rebuilt on every access).
+        self._dated_by_head: dict[int, list[int]] = {}  # root.head.i -> past dates (ordinals)
+        self._dated_roots: list[tuple[int, int]] = []  # (root.i, ordinal), sorted
+        self._dated: list = []
+        self._time_at: dict[int, str] = {}  # token i -> first DATE/TIME hanging off it (1-2 up)
+        for e in doc.ents:
+            if e.label_ not in {"DATE", "TIME"}:
+                continue
+            root = e.root
+            for key in (root.head.i, root.head.head.i):
+                self._time_at.setdefault(key, e.text)
+            if e.label_ == "DATE" and _is_dated(e):
+                k = len(self._dated)
+                self._dated.append(e)
+                self._dated_by_head.setdefault(root.head.i, []).append(k)
+                self._dated_roots.append((root.i, k))
+        self._dated_roots.sort()
+
+    def mention_at(self, char: int) -> Mention | None:
+        return self._by_char.get(char)
+
+    def sentence_of(self, char: int) -> Sentence | None:
+        i = bisect_right(self._sent_starts, char) - 1
+        if i >= 0 and char < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+    def antecedent(self, char: int, want: str) -> Mention | None:
+        """The latest PERSON mention starting before ``char`` whose gender is ``want``
+        or unknown."""
+        i = bisect_left(self._person_starts, char)
+        return self._last_for[want][i - 1] if i else None
+
+    def past_date_for(self, tok, is_noun: bool):
+        """The first date entity in a past year ("in 2016", "two years ago") attached to
+        the trigger or one of its prepositions, or (for a verb) inside its subtree after it."""
+        hits = set(self._dated_by_head.get(tok.i, ()))
+        for c in tok.children:
+            if c.dep_ == "prep":
+                hits.update(self._dated_by_head.get(c.i, ()))
+        if not is_noun:
+            lo = bisect_right(self._dated_roots, (tok.i, len(self._dated)))
+            hi = bisect_right(self._dated_roots, (tok.right_edge.i, len(self._dated)))
+            for root_i, k in self._dated_roots[lo:hi]:
+                if tok.is_ancestor(self.doc[root_i]):
+                    hits.add(k)
+        return self._dated[min(hits)] if hits else None
+
+    def time_for(self, tok) -> str | None:
+        """The first DATE/TIME entity whose root hangs off the trigger (directly or one up)."""
+        return self._time_at.get(tok.i)

@@ -1,0 +1,181 @@
+"""Whether an arrest-family trigger reports a real, current event, and the story's
+main news: negated, called_for, warrant, possible, released or background instead of
+"reported".
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .event_index import FrameContext, lemma
+from .model import Sentence
+
+STATE_PREPS = frozenset({"under", "in", "into", "behind"})
+CALL_VERBS = frozenset({"call", "demand", "urge", "seek", "ask", "want", "request", "press",
+                        "push", "appeal", "petition", "campaign", "lobby", "clamour", "clamor"})
+WARRANT_VERBS = frozenset({"order", "authorize", "authorise", "approve", "sign", "issue"})
+THREAT_VERBS = frozenset({"face", "risk", "threaten", "fear", "avoid", "evade", "escape", "flee",
+                          "resist", "dodge", "elude", "warn", "expect", "plan", "consider",
+                          "try", "attempt", "seek", "want", "intend", "vow", "pledge", "promise",
+                          "could", "may", "might", "would"})
+THREAT_NOUNS = frozenset({"threat", "risk", "possibility", "prospect", "fear", "danger",
+                          "wave", "spate"})
+MODALS = frozenset({"could", "may", "might", "would", "can", "should", "will", "must", "shall",
+                    "'d", "'ll", "wo", "ca"})
+RELEASE_LEMMAS = frozenset({"release", "free", "acquit", "clear", "bail", "drop", "overturn",
+                            "quash", "pardon", "dismiss", "exonerate", "reverse", "lift",
+                            "discharge", "withdraw", "absolve", "amnesty", "commute", "throw",
+                            "scrap", "void", "annul"})
+ESCAPE_LEMMAS = frozenset({"escape", "flee", "leave", "end", "lift"})
+RELEASE_NOUNS = frozenset({"release", "acquittal", "bail", "pardon", "amnesty", "freedom"})
+SUBORDINATORS = frozenset({"after", "since", "following", "before", "until", "despite"})
+NEG_WORDS = frozenset({"not", "n't", "never", "no"})
+
+
+def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tuple[str, str]:
+    """Whether the trigger reports a real, current event, and why not if it does not."""
+    # negation on the trigger or on the verb that governs a nominal trigger
+    heads = [tok]
+    h = tok
+    while h.head is not h and len(heads) < 6:
+        h = h.head
+        heads.append(h)
+    if any(c.lower_ in NEG_WORDS and c.dep_ in {"neg", "det", "advmod"} for c in tok.children):
+        return "negated", "negation on trigger"
+    if is_noun and tok.head.pos_ in {"VERB", "AUX"} and any(c.dep_ == "neg" for c in tok.head.children):
+        return "negated", f"negated '{tok.head.text}'"
+    # calls for / warrants for an arrest
+    governors = heads[1:2] if is_noun or tok.dep_ != "conj" else []
+    if len(heads) > 2 and heads[1].dep_ == "prep" and heads[1].lower_ in {"for", "of"}:
+        governors = heads[1:3]  # "called for his arrest", "warrant for the arrest"
+    for h in governors:
+        lem = h.lemma_.lower()
+        if h.lower_ == "warrant" or h.lower_ == "warrants":
+            return "warrant", "arrest warrant"
+        if lem in CALL_VERBS or h.lower_ in {"call", "calls", "demand", "demands"}:
+            return "called_for", f"'{h.text}' governs the trigger"
+        if lem in WARRANT_VERBS and (is_noun or tok.dep_ in {"ccomp", "xcomp"}):
+            return "warrant", f"'{h.text} the {tok.text}'"
+    if any(c.lower_ in {"warrant", "warrants"} for c in tok.children) or tok.head.lower_ in {"warrant", "warrants"}:
+        return "warrant", "arrest warrant"
+    # threats and possibilities ("escaped house arrest" was real; "escape arrest" was not)
+    real_state = any(c.lower_ == "house" for c in tok.children)
+    if real_state and len(heads) > 1 and heads[1].lemma_.lower() in ESCAPE_LEMMAS:
+        return "background", f"'{heads[1].text}' house arrest (was held, no longer is)"
+    if is_noun and tok.dep_ == "pobj" and tok.head.lower_ in STATE_PREPS:
+        # "has been under house arrest since 2017": an ongoing state, not news
+        clause = next((h for h in heads[2:] if h.pos_ in {"VERB", "AUX"}), None)
+        scope = [tok] + ([clause] if clause is not None else [])
+        for h in scope:
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ == "since":
+                    return "background", f"ongoing 'since' state"
+    for h in heads[:4] if not real_state else []:
+        if any(c.dep_ == "aux" and c.lower_ in MODALS for c in h.children):
+            return "possible", "modal verb"
+        if h is not tok and h in governors and (h.lemma_.lower() in THREAT_VERBS or h.lower_ in THREAT_NOUNS):
+            return "possible", f"'{h.text}' governs the trigger"
+        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in h.children):
+            return "possible", "conditional"
+        if h is not tok and (h.pos_ == "VERB" or h.pos_ == "AUX" and h.dep_ in {"ROOT", "ccomp", "conj", "advcl"}):
+            break  # "Lopez is under arrest" inside "... the opposition may struggle"
+    # released / acquitted / bailed: the clause that contains the trigger is about release
+    clause = next((h for h in heads if h.pos_ in {"VERB", "AUX"}), heads[-1])
+    clause_heads = heads[:heads.index(clause) + 1] if clause in heads else heads
+    if clause.dep_ in {"pcomp", "advcl"} and clause.head.lower_ in SUBORDINATORS:
+        clause_heads = heads[:heads.index(clause) + 4]  # "released on bail after being charged"
+    for h in clause_heads:
+        lem = h.lemma_.lower()
+        if lem in RELEASE_LEMMAS and h.pos_ in {"VERB", "AUX"} and h is not tok:
+            return "released", f"'{h.text}'"
+        if h.lower_ in RELEASE_NOUNS and h is not tok:
+            return "released", f"'{h.text}'"
+    if any(c.lower_ in {"bail", "acquitted", "acquittal", "freed", "released"} for c in clause.children):
+        return "released", "release in same clause"
+    if tok.dep_ in {"amod", "compound", "nmod"} and not is_noun:
+        return "background", "attributive ('the detained leader')"
+    # background: outside the lead, dated in an earlier year, or subordinate in the lead
+    dated = ctx.past_date_for(tok, is_noun)
+    if dated is not None:
+        return "background", f"dated '{dated.text}'"
+    if sentence.index not in ctx.lead_ids:
+        return "background", "not in the lead"
+    for h in heads[:3]:
+        if h.dep_ == "relcl":
+            return "background", "relative clause"
+        if h.dep_ in {"pcomp", "pobj", "advcl"} and h.head.lower_ in SUBORDINATORS:
+            return "background", f"'{h.head.text}' clause"
+        if any(c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in h.children):
+            return "background", "subordinate clause"
+    return "reported", "lead sentence"
+
+
+# Events that, when they are what the headline or the lead sentence is about, make an
+# arrest mentioned nearby background rather than the news: "X pardoned", "court frees
+# Y", "US denies role", "jailed activists win appeal".
+COMPETING_LEMMAS = frozenset({
+    "release", "free", "pardon", "acquit", "appeal", "deny", "reject", "overturn", "quash",
+    "commute", "reduce", "dismiss", "exonerate", "amnesty", "bail", "absolve", "rebuff",
+    "refute", "dispute", "uphold", "win",
+})
+COMPETING_WORDS = frozenset({
+    "released", "releases", "freed", "frees", "pardoned", "pardons", "pardon", "acquitted",
+    "acquits", "acquittal", "appeal", "appeals", "denies", "deny", "denied", "rejects",
+    "rejected", "bail", "release", "overturned", "overturns", "quashed", "quashes",
+    "commuted", "commutes", "amnesty", "cleared", "clears",
+})
+
+
+def _competing_root(doc, sentence: Sentence, arrest_starts=frozenset()):
+    """The main verb of a sentence when it reports a competing event, else None.
+
+    Main verbs are the root, its coordinated verbs and (for "X said ..." and misparses
+    of it) its clausal complements; the leftmost competing or arrest verb decides.
+    """
+    span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+    if span is None:
+        return None
+    root = span.root
+    verbs = [root] + [c for c in root.children if c.dep_ in {"conj", "ccomp"} and c.pos_ in {"VERB", "AUX"}]
+    for v in sorted(verbs, key=lambda t: t.i):
+        if v.idx in arrest_starts:
+            return None
+        if lemma(v) in COMPETING_LEMMAS or v.lower_ in COMPETING_WORDS:
+            return v
+    return None
+
+
+def main_news(frames: list, doc, sentences, headline_end: int, body_sents) -> list:
+    """Demote "reported" frames to background when the story's main news is something
+    else: the headline announces a release/pardon/appeal/denial, or the lead sentence's
+    main verb does. An arrest the headline itself reports (as its main verb) stands."""
+    reported = [f for f in frames if f.status == "reported"]
+    if not reported:
+        return frames
+    head_sents = [s for s in sentences if s.start < headline_end]
+    first_body = body_sents[0] if body_sents else None
+    reason = None
+    triggers = {(f.sentence.index, f.trigger_start) for f in reported}
+    for s in head_sents:
+        span = doc.char_span(s.start, s.end, alignment_mode="expand")
+        if span is None:
+            continue
+        if (s.index, span.root.idx) in triggers:
+            return frames  # "Police arrest opposition leader ..." is the news
+        hit = next((t for t in span if t.lower_ in COMPETING_WORDS), None)
+        if hit is not None:
+            reason = f"headline is about '{hit.text}'"
+            break
+    if reason is None and first_body is not None:
+        v = _competing_root(doc, first_body, frozenset(f.trigger_start for f in reported))
+        if v is not None:
+            reason = f"lead sentence is about '{v.text}'"
+    if reason is None:
+        return frames
+    out = []
+    for f in frames:
+        if f.status == "reported":
+            f = replace(f, status="background", details={**f.details, "status_reason": f"not the main news: {reason}"})
+        out.append(f)
+    return out
+
+

@@ -1,15 +1,18 @@
 """Text analysis entry point: wire item (headline, body) -> Analysis.
 
 spaCy loads lazily on first use (never at import), so consumers that only route
-messages pay nothing. ``analyse_many`` feeds ``nlp.pipe`` for throughput.
+messages pay nothing. ``analyse_many`` feeds ``nlp.pipe`` for throughput, in chunks
+the caps in ``limits`` keep small enough for memory.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
 
 from . import entities as entity_mod
 from .events import find_frames
 from .gazetteer import CITY_NAMES, COUNTRY_NAMES, NATIONALITY_NAMES, REGION_NAMES
+from .limits import DEFAULT_CAPS, Caps, bound, pipe_chunks
 from .model import Analysis, Sentence
 from .watchlist import EMPTY, Watchlist, load_watchlist
 from .wire_text import case_map, is_caps_line, normalise_body, normalise_headline, truecase_line
@@ -20,20 +23,27 @@ _TITLED = frozenset(n.lower() for n in COUNTRY_NAMES + CITY_NAMES + NATIONALITY_
                     if " " not in n)
 
 
-def prepare_text(headline: str, body: str) -> tuple[str, str, int, str | None]:
+def prepare_text(headline: str, body: str, limit: int | None = None) -> tuple[str, str, int, str | None]:
     """(original text, text for the parser, headline_end, dateline place).
 
-    Both texts have the same length, so parser offsets index the original.
+    The parser text indexes the original: it has the same length, or with ``limit`` it
+    may stop early (only about the first ``limit`` characters are cleaned, so the cost
+    of a huge body is not paid for text that will not be analysed).
     """
     headline = headline or ""
     body = body or ""
     original = headline + "\n\n" + body
+    if limit is not None and len(headline) >= limit:
+        clean = normalise_headline(headline[:limit])  # nothing of the body fits
+        return original, clean, len(headline), None
+    if limit is not None:
+        body = body[:max(0, limit - len(headline) - 2)]
     clean_body, dateline = normalise_body(body)
     clean_head = normalise_headline(headline)
     if is_caps_line(clean_head):
         clean_head = truecase_line(clean_head, case_map(clean_body), _TITLED)
     clean = clean_head + "\n\n" + clean_body
-    assert len(clean) == len(original)
+    assert len(clean) == len(headline) + 2 + len(body)
     return original, clean, len(headline), dateline.place if dateline else None
 
 
@@ -52,11 +62,19 @@ def sentences_of(doc, original: str) -> tuple[Sentence, ...]:
 
 
 class Analyzer:
-    """Entity extraction plus arrest-event frames for wire items."""
+    """Entity extraction plus arrest-event frames for wire items.
 
-    def __init__(self, nlp=None, watchlist: Watchlist | str | None = None, model: str | None = None):
+    ``caps`` bound the work per item and per nlp.pipe call (see ``limits``);
+    ``max_chars`` overrides just the character cap.
+    """
+
+    def __init__(self, nlp=None, watchlist: Watchlist | str | None = None, model: str | None = None,
+                 caps: Caps | None = None, max_chars: int | None = None):
         self._nlp = nlp
         self._model = model
+        self.caps = caps or DEFAULT_CAPS
+        if max_chars is not None:
+            self.caps = replace(self.caps, max_chars=max_chars)
         if watchlist is None or isinstance(watchlist, str):
             self._watchlist_source = watchlist
             self._watchlist: Watchlist | None = None
@@ -89,18 +107,32 @@ class Analyzer:
         return self.analyse_many([(headline, body)])[0]
 
     def analyse_many(self, pairs: Iterable[tuple[str, str]], batch_size: int = 32) -> list[Analysis]:
-        prepared = [prepare_text(h, b) for h, b in pairs]
-        docs = self.nlp.pipe((p[1] for p in prepared), batch_size=batch_size)
-        return [self._build(doc, *p) for doc, p in zip(docs, prepared)]
+        caps = self.caps
+        prepared = []
+        for h, b in pairs:
+            # a margin past the cap, so clean-up sees the characters after the cut point
+            original, clean, headline_end, dateline = prepare_text(h, b, caps.max_chars + caps.max_word)
+            text, notes = bound(clean, caps, total=len(original))
+            prepared.append((original, text, headline_end, dateline, notes))
+        out: list[Analysis] = []
+        # a poll of large items is parsed a few at a time: memory follows the chunk
+        for chunk in pipe_chunks([p[1] for p in prepared], caps):
+            items = [prepared[i] for i in chunk]
+            docs = self.nlp.pipe((p[1] for p in items), batch_size=min(batch_size, len(items)))
+            out.extend(self._build(doc, *p) for doc, p in zip(docs, items))
+        return out
 
-    def _build(self, doc, original: str, clean: str, headline_end: int, dateline: str | None) -> Analysis:
+    def _build(self, doc, original: str, clean: str, headline_end: int, dateline: str | None,
+               notes: tuple[str, ...] = ()) -> Analysis:
         wl = self.watchlist
-        mentions, ents = entity_mod.extract(doc, original, wl.people)
-        sentences = sentences_of(doc, original)
-        frames = find_frames(doc, original, sentences, mentions, ents, headline_end, dateline, wl)
+        layout = original[:len(clean)]  # the analysed part of the original, same length as the doc
+        mentions, ents = entity_mod.extract(doc, layout, wl.people)
+        sentences = sentences_of(doc, layout)
+        frames = find_frames(doc, layout, sentences, mentions, ents, headline_end, dateline, wl)
         return Analysis(
             text=original, headline_end=headline_end, dateline=dateline, sentences=sentences,
             mentions=mentions, entities=ents, events=frames, extractor_version=EXTRACTOR_VERSION,
+            limits=notes,
         )
 
 

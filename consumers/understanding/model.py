@@ -63,3 +63,7 @@ class Analysis:
     entities: tuple[Entity, ...]
     events: tuple[EventFrame, ...]
     extractor_version: str
+    # Caps that applied (consumers/understanding/limits.py), as notes for people, e.g.
+    # "analysed the first 20000 of 990002 characters (cap 20000 characters)". Offsets
+    # stay indices into ``text``, which is always the whole original text.
+    limits: tuple[str, ...] = ()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from . import entities as entity_mod
 from .gazetteer import CITY_NAMES, COUNTRY_NAMES, NATIONALITY_NAMES, REGION_NAMES
+from .limits import bound
 from .wire_text import case_map, is_caps_line, truecase_line
 
 TYPES = ("PER", "ORG", "LOC", "MISC")
@@ -98,6 +99,12 @@ def layout(doc: ConllDoc) -> tuple[str, list[list[tuple[int, int]]]]:
     return "".join(parts), offsets
 
 
+def rebuild_documents(path: str) -> list[str]:
+    """A CoNLL file as plain texts: one per -DOCSTART- document, one sentence per line,
+    tokens joined by single spaces (what ``wirewatch extract`` is checked on)."""
+    return [layout(d)[0] for d in read_conll(path)]
+
+
 def wire_layout_fix(text: str) -> str:
     """Length-preserving fixes for CoNLL's layout: ALL-CAPS headline/dateline lines
     are truecased from the rest of the article (same as wire headlines)."""
@@ -132,7 +139,8 @@ def _to_token_spans(char_spans, offsets) -> list[set[tuple[int, int, str]]]:
 
 
 def wirewatch_spans(nlp, texts: list[str], batch_size: int = 64):
-    fixed = [wire_layout_fix(t) for t in texts]
+    # the production caps too (limits.bound): none of them applies to CoNLL's articles
+    fixed = [bound(wire_layout_fix(t))[0] for t in texts]
     for text, doc in zip(fixed, nlp.pipe(fixed, batch_size=batch_size)):
         # datelines first: they are certain; the model's guesses inside them are dropped
         dl = []

@@ -53,7 +53,12 @@ class App:
     def analyzer(self):
         from consumers.understanding.analyzer import Analyzer
 
-        return Analyzer(watchlist=str(self.settings.watchlist_file))
+        return Analyzer(watchlist=str(self.settings.watchlist_file), caps=self.analysis_caps())
+
+    def analysis_caps(self):
+        from consumers.understanding.limits import Caps
+
+        return Caps(max_chars=self.settings.analysis_max_chars, max_tokens=self.settings.analysis_max_tokens)
 
     @property
     def extractor_version(self) -> str:
@@ -82,7 +87,8 @@ class App:
 
         callbacks.setdefault("on_reject", lambda kind: metrics.ANALYSIS_OVER_BUDGET.labels(budget=kind).inc())
         callbacks.setdefault("on_restart", metrics.ANALYSIS_WORKER_RESTARTS.inc)
-        return SandboxedAnalyser(partial(Analyzer, watchlist=str(self.settings.watchlist_file)),
+        return SandboxedAnalyser(partial(Analyzer, watchlist=str(self.settings.watchlist_file),
+                                         caps=self.analysis_caps()),
                                  self.analysis_budget(), **callbacks)
 
     def max_poll_interval_ms(self) -> int:

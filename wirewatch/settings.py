@@ -99,6 +99,13 @@ class Settings(BaseSettings):
         True, description="Analyse in a child process that is killed and replaced when an item goes "
                           "over budget. Turn off only to debug analysis in one process.",
     )
+    analysis_max_chars: int = Field(
+        20_000, ge=1000, description="Characters of one story analysed (headline first); the full story is "
+                                     "still stored, and the cut is noted in items.limits.",
+    )
+    analysis_max_tokens: int = Field(
+        5_000, ge=200, description="Tokens of one story given to spaCy, which sets its time and memory.",
+    )
     heartbeat_dir: Path = Field(
         PROJECT_ROOT / ".stack" / "heartbeats",
         description="Where running stages write heartbeats that /healthz and `wirewatch check` read.",

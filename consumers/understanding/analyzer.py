@@ -17,7 +17,7 @@ from .model import Analysis, Sentence
 from .watchlist import EMPTY, Watchlist, load_watchlist
 from .wire_text import case_map, is_caps_line, normalise_body, normalise_headline, truecase_line
 
-EXTRACTOR_VERSION = "wirewatch-understanding/1.1 en_core_web_sm-3.8.0"
+EXTRACTOR_VERSION = "wirewatch-understanding/1.2 en_core_web_sm-3.8.0"
 
 _TITLED = frozenset(n.lower() for n in COUNTRY_NAMES + CITY_NAMES + NATIONALITY_NAMES + REGION_NAMES
                     if " " not in n)

@@ -143,7 +143,9 @@ class Match:
             f = self.event
             role = f"{f.target_role}" + (f", because: {f.role_evidence}" if f.role_evidence else "")
             status = "" if f.status == "reported" else f" ({f.status})"
-            return (f"{f.action.capitalize()} of {f.target} ({role}){status} in {where}: "
+            # An unnamed target ("the main opposition leader") is still the event; say so.
+            who = f.target or f"an unnamed person ({(f.details or {}).get('target_phrase') or 'not named'})"
+            return (f"{f.action.capitalize()} of {who} ({role}){status} in {where}: "
                     f"\u201c{self.evidence.strip()}\u201d")
         terms = []
         for term, field in chain(((h.term, h.field) for h in self.hits), self._details()[3]):
@@ -328,7 +330,7 @@ class _TopicEval:
             frame = next((f for f in group if f.status == "reported"), group[0])
             field = self.location(frame.sentence.start)
             evidence = (frame.sentence.text, field, frame.sentence.start, frame.sentence.end)
-            involved = [frame.target] + ([frame.agent] if frame.agent else []) + names
+            involved = [n for n in (frame.target, frame.agent) if n] + names
             out.append(self.make(score, frame, involved, lambda ev=evidence: _with_evidence(hits(), ev)))
         return out
 

@@ -42,3 +42,11 @@ def test_fictional_sample_items_do_not_fire(flagship):
              if "fictional" in p.origin}
     assert len(fired) == 7
     assert {h: m for h, m in fired.items() if m} == {}
+
+
+def test_an_unnamed_opposition_leader_is_explained_not_left_blank(flagship):
+    item = parse_story("Opposition leader arrested\nNORVALE (Reuters) - Police in the fictional state of "
+                       "Norvale arrested the main opposition leader on Sunday, his party said.", "fictional:u")
+    (match,) = run(flagship, item)
+    assert match.target == "" and "" not in match.entities
+    assert "Arrest of an unnamed person (the main opposition leader)" in match.why()

@@ -303,3 +303,4 @@ def test_a_new_topic_set_whose_save_fails_is_retried_not_forgotten(tmp_path):
     store.down = False
     runtime.refresh(force=True)  # the file did not change again, the save is retried
     assert runtime.matcher is not old and len(store.saved) == 2
+

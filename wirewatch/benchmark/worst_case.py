@@ -57,13 +57,6 @@ class Item:
 
 # --- corpora ---------------------------------------------------------------------------------
 
-def conll_text_of(doc) -> str:
-    """eng.testb as the issue rebuilds it: tokens joined by single spaces, one sentence per line."""
-    from consumers.understanding import ner_eval
-
-    return ner_eval.layout(doc)[0]
-
-
 def split_document(text: str) -> tuple[str, str]:
     """A rebuilt CoNLL document as a wire item: its first line is the headline."""
     head, _, body = text.partition("\n")
@@ -71,10 +64,12 @@ def split_document(text: str) -> tuple[str, str]:
 
 
 def conll_items(path: Path | str = CONLL, limit: int | None = None) -> list[Item]:
-    from consumers.understanding.ner_eval import read_conll
+    """eng.testb as the issue rebuilds it (ner_eval.rebuild_documents: tokens joined by single
+    spaces, one sentence per line, a document per -DOCSTART-)."""
+    from consumers.understanding.ner_eval import rebuild_documents
 
-    docs = read_conll(str(path))[:limit]
-    return [Item("conll", f"eng.testb doc {k}", *split_document(conll_text_of(d))) for k, d in enumerate(docs, 1)]
+    texts = rebuild_documents(str(path))[:limit]
+    return [Item("conll", f"eng.testb doc {k}", *split_document(t)) for k, t in enumerate(texts, 1)]
 
 
 def reuters_items(path: Path | str = REUTERS, limit: int | None = None) -> list[Item]:

@@ -87,7 +87,9 @@ def install_hooks(status: _Status, profiler=None) -> None:
 
     def items_worker(self, *args, **kwargs):
         built = original_items_worker(self, *args, **kwargs)
-        self.analyzer.analyse_many(WARM_TEXTS)  # loads spaCy and warms it before the first poll
+        # Loads spaCy and warms it before the first poll: in the analysis process when the
+        # budget's sandbox is on (the default), else here.
+        (built.analyser or self.analyzer).analyse_many(WARM_TEXTS)
         status.state["warm"] = True
         status.write()
         if profiler is not None:

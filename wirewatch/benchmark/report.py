@@ -127,6 +127,11 @@ def render_markdown(results: dict, targets: list[Target] | None = None) -> str:
         if mt.get("explain_us_per_match") is not None:
             lines += [f"Building a match's explanation (offsets, evidence, the JSON stored with the alert) "
                       f"costs {_n(mt['explain_us_per_match'])} µs per match, once, when the alert is stored.", ""]
+    sb = results.get("sandbox") or {}
+    if sb.get("items"):
+        from wirewatch.benchmark.sandbox_cost import summary_lines
+
+        lines += ["## Analysis budget (i)", "", *summary_lines(sb), ""]
     mem = results.get("memory") or {}
     if mem.get("per_process"):
         lines += ["## Memory (g)", "", _row(["run", "pid", "peak RSS (VmHWM) MB"]), _row(["---", "---:", "---:"])]

@@ -83,7 +83,7 @@ def cores() -> int:
 def run_bench(settings, out_dir: Path, stories: int | None = None, quick: bool = False,
               stream=None, worst_case_limit: int | None = None, worst_case_timeout: float | None = None) -> dict:
     from wirewatch.benchmark import (bus_throughput, corpus, db_throughput, latency, matching_cost,
-                                     nlp_throughput, pipeline_throughput)
+                                     nlp_throughput, pipeline_throughput, sandbox_cost)
     from wirewatch.benchmark.scratch import scratch
     from wirewatch.bootstrap import App
     from wirewatch.database import make_engine
@@ -130,6 +130,13 @@ def run_bench(settings, out_dir: Path, stories: int | None = None, quick: bool =
                                       settings.watchlist_file)
     progress.done(t, f"{many['items_per_s']} items/s, {many['words_per_s']:.0f} words/s")
     results["nlp"] = {"one": one, "per_core": many}
+
+    # (i) the analysis budget's process boundary, against analysis in this process, same run
+    t = progress.start(f"(i) analysis budget: {len(nlp_items)} stories in-process vs in the killable child")
+    results["sandbox"] = sandbox_cost.measure_sandbox_cost(nlp_items, settings,
+                                                           repeat=max(2, plan.matching_repeat // 2), progress=progress)
+    progress.done(t, f"ratio {results['sandbox']['ratio_sandboxed_to_in_process']} "
+                     f"({results['sandbox']['overhead_ms_per_item']:+} ms/item)")
 
     # (f) matching
     t = progress.start(f"(f) matching: {len(nlp_items)} analysed stories × 10 / 1,000 / 10,000 topics")

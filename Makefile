@@ -6,11 +6,12 @@ WW     := $(BIN)/wirewatch
 STAMP  := $(VENV)/.installed-stamp
 SAMPLE ?= samples/wire
 
-.PHONY: help setup stack stack-down stack-status db run test test-unit test-integration test-e2e bench clean
+.PHONY: help setup stack stack-down stack-status db run lint test test-unit test-integration test-e2e bench clean
 
 help:
 	@echo "make run     - install, start Kafka + PostgreSQL, publish and process the sample wire, print alerts"
 	@echo "make test    - install, start the stack, run unit + integration + e2e tests"
+	@echo "make lint    - ruff (pyflakes, pycodestyle, bugbear); make test runs it first"
 	@echo "make bench   - run the benchmark (writes bench/results.json)"
 	@echo "make stack-down / stack-status - stop or inspect the local stack"
 
@@ -45,8 +46,11 @@ run: db
 	@echo "==> alerts"
 	$(WW) alerts
 
-# Fast feedback first: pure unit tests, then the real services, then the real daemon.
-test: stack
+lint: setup
+	$(BIN)/ruff check .
+
+# Fast feedback first: the linter, pure unit tests, then the real services, then the real daemon.
+test: lint stack
 	$(BIN)/python -m pytest tests/unit tests/integration tests/e2e
 
 test-unit: setup

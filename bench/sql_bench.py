@@ -22,7 +22,6 @@ import re
 import statistics
 import sys
 import time
-from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -161,7 +160,7 @@ def seed(engine, n_items: int, rng: random.Random) -> dict:
     places = list(COUNTRIES)
 
     picks, published, hosts, item_places = [], [], [], []
-    for n in range(n_items):
+    for _ in range(n_items):
         # 1 story in 300 is the reference story (with its own date and publisher): ~330 stories
         # about Kem Sokha, so his timeline and the two-people query have real work to do.
         idx = seed_index if rng.random() < 1 / 300 else rng.randrange(seed_index)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from producers.dir_walk import MAX_DEPTH, MAX_FILES, UnsafeDirectory, Walk, check_root, read_regular, walk
-from producers.sources import SUFFIXES, Parsed, parse_bytes
+from producers.dir_walk import SUFFIXES
+from producers.sources import Parsed, parse_bytes
 from producers.reuters_text import ParseError
 
 

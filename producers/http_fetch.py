@@ -247,8 +247,11 @@ def _check(policy: UrlPolicy, url: str) -> None:
         raise FetchError(str(exc), kind="refused") from None
 
 
+DEFAULT_POLICY = UrlPolicy()  # public addresses only; frozen, so one instance serves every call
+
+
 def fetch_feed(url: str, *, etag: str | None = None, last_modified: str | None = None,
-               limits: FetchLimits = FetchLimits(), policy: UrlPolicy = UrlPolicy(),
+               limits: FetchLimits = FetchLimits(), policy: UrlPolicy = DEFAULT_POLICY,
                user_agent: str = USER_AGENT) -> FetchResult:
     """GET `url` (conditionally when validators are given). Raises FetchError on any failure."""
     deadline = _Deadline(limits.total_timeout)
@@ -315,7 +318,7 @@ def _clean(headers: httpx.Headers) -> dict[str, str]:
 
 
 def fetch(url: str, timeout: float = 15.0, max_bytes: int = MAX_INPUT_BYTES, *,
-          policy: UrlPolicy = UrlPolicy(), user_agent: str = USER_AGENT) -> tuple[bytes, dict]:
+          policy: UrlPolicy = DEFAULT_POLICY, user_agent: str = USER_AGENT) -> tuple[bytes, dict]:
     """Unconditional fetch used by `wirewatch produce URL`: (body, lower-case headers)."""
     limits = FetchLimits(connect_timeout=min(timeout, 10.0), read_timeout=timeout,
                          total_timeout=max(timeout * 4, 60.0), max_bytes=max_bytes)

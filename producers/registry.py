@@ -16,9 +16,9 @@ import yaml
 
 from producers.dir_walk import UnsafeDirectory, check_root
 from producers.schedule import MIN_INTERVAL
+from producers.url_policy import UrlRefused, redact
 
 MAX_INTERVAL = 365 * 86400.0
-from producers.url_policy import UrlRefused, redact
 
 DEFAULT_INTERVAL = 300.0
 DEFAULT_DIR_INTERVAL = 5.0

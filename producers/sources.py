@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from producers.dir_walk import SUFFIXES, UnsafeDirectory, check_root, read_regular, walk
+from producers.dir_walk import UnsafeDirectory, check_root, read_regular, walk
 from producers.feeds import MAX_ENTRIES, parse_feed
 from producers.ninjs import parse_ninjs
 from producers.reuters_text import DATELINE, ParseError, parse_story

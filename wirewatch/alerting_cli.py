@@ -157,7 +157,8 @@ def cmd_deliveries(args, app) -> int:
     for d in rows:
         when = d.sent_at or d.next_attempt_at
         print(f"{d.id} alert #{d.alert_id} level {d.escalation} -> {d.recipient} [{d.rule}] {d.status} "
-              f"attempts {d.attempts} {when:%Y-%m-%d %H:%M:%S}" + (f" {d.plan}" if d.status == "pending" and d.plan else ""))
+              f"attempts {d.attempts} {when:%Y-%m-%d %H:%M:%S}"
+              + (f" {d.plan}" if d.status == "pending" and d.plan else ""))
         if d.last_error and d.status != "sent":
             print(f"    {d.last_error}")
     return 0

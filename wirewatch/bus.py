@@ -131,7 +131,7 @@ def _fmt(tps) -> str:
 def poll_records(consumer: KafkaConsumer, timeout_ms: int, max_records: int | None = None) -> list[Record]:
     batches = consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
     records = []
-    for tp, messages in batches.items():
+    for messages in batches.values():
         for m in messages:
             records.append(Record(m.topic, m.partition, m.offset, m.key, m.value, m.timestamp))
     return records
@@ -154,7 +154,7 @@ def wait_for_broker(settings: Settings, timeout: float = 30.0) -> None:
             return
         except KafkaError:
             if time.monotonic() > deadline:
-                raise BusUnavailable(f"Kafka at {settings.kafka_bootstrap} did not answer in {timeout:.0f}s")
+                raise BusUnavailable(f"Kafka at {settings.kafka_bootstrap} did not answer in {timeout:.0f}s") from None
             time.sleep(1)
 
 

@@ -34,7 +34,8 @@ def bounded_float(low: float, high: float, what: str = "a number of seconds"):
         except ValueError:
             raise argparse.ArgumentTypeError(f"{value[:40]!r} is not {what}") from None
         if not math.isfinite(number) or not low <= number <= high:
-            raise argparse.ArgumentTypeError(f"{value[:40]} is out of range: give {what} from {_num(low)} to {_num(high)}")
+            raise argparse.ArgumentTypeError(
+                f"{value[:40]} is out of range: give {what} from {_num(low)} to {_num(high)}")
         return number
 
     parse.__name__ = what

@@ -101,7 +101,8 @@ def _show(args, app) -> int:
     now = datetime.now(timezone.utc)
     for r in rows:
         http = f" (HTTP {r['last_http_status']})" if r["last_http_status"] else ""
-        print(f"#{r['id']} {r['name'] or ''} {_redact(r['url'])}{'' if r['enabled'] else '  [disabled]'}".replace("  ", " "))
+        state = "" if r["enabled"] else "  [disabled]"
+        print(f"#{r['id']} {r['name'] or ''} {_redact(r['url'])}{state}".replace("  ", " "))
         print(f"    last status: {r['last_status']}{http}, polled {_ago(r['last_polled_at'], now)}")
         print(f"    next poll: {_ago(r['next_poll_at'], now) if r['enabled'] else 'disabled'}"
               + (f" (backing off: {r['consecutive_failures']} failure(s) in a row)"
@@ -146,7 +147,8 @@ def register(subparsers) -> None:
     a = sub.add_parser("add", help="register a feed URL (or dir:/path for a drop directory)")
     a.add_argument("url")
     a.add_argument("--name")
-    a.add_argument("--interval", type=bounded_float(1, 365 * 86400), default=300.0, help="seconds between polls (default 300)")
+    a.add_argument("--interval", type=bounded_float(1, 365 * 86400), default=300.0,
+                   help="seconds between polls (default 300)")
     r = sub.add_parser("remove", help="unregister a feed (by id or URL)")
     r.add_argument("feed", metavar="ID|URL")
     ls = sub.add_parser("list", help="the registered feeds")

@@ -102,7 +102,8 @@ def prune(engine: Engine, older_than: timedelta, dry_run: bool = False, *, now: 
         after = ""
         while True:
             with engine.begin() as conn:
-                ids = conn.execute(text(_CANDIDATES), {"cutoff": cutoff, "after": after, "batch": batch}).scalars().all()
+                params = {"cutoff": cutoff, "after": after, "batch": batch}
+                ids = conn.execute(text(_CANDIDATES), params).scalars().all()
                 if not ids:
                     break
                 counts["mentions"] += conn.execute(

@@ -108,7 +108,7 @@ class PostgresStore:
             return
         conn.execute(
             insert(Entity)
-            .values([{"canonical_name": n, "label": l} for n, l in sorted(keys)])
+            .values([{"canonical_name": n, "label": label} for n, label in sorted(keys)])
             .on_conflict_do_nothing(constraint="uq_entities_name_label")
         )
         names = sorted({n for n, _ in keys})
@@ -217,7 +217,8 @@ class PostgresStore:
                 identity = replace(identity, target_key=cut(identity.target_key, 300),
                                    country=cut(identity.country, 100))
             stage = esc.stage_of(a.action, frame.get("status"), a.evidence, (frame.get("details") or {}).get("lemma"))
-            terms = [t for t in [frame.get("trigger"), a.target, *[h.get("text") for h in a.explanation.get("hits") or []]] if t]
+            hits = [h.get("text") for h in a.explanation.get("hits") or []]
+            terms = [t for t in [frame.get("trigger"), a.target, *hits] if t]
             out.append(_Evidence(a, identity, stage, ident.source_of(item.url, item.feed, item.source),
                                  item.url, identity.seen_at, terms))
         return out

@@ -88,7 +88,7 @@ class ItemsWorker:
         keys, kept = [], []
         for p in result.processed:
             try:
-                keys += self._retry("database commit", lambda: save([p]), stop)
+                keys += self._retry("database commit", lambda p=p: save([p]), stop)
                 kept.append(p)
             except DBAPIError as exc:
                 if self._transient(exc):
@@ -96,7 +96,7 @@ class ItemsWorker:
                 reason = f"database rejected item {p.item.id}: {str(exc.orig or exc).splitlines()[0]}"
                 dl = dead_letter(p.record, reason)
                 self._retry("dead-letter send",
-                            lambda: self._send_all(self.topics.dead_letters, [(None, encode(dl))]), stop)
+                            lambda dl=dl: self._send_all(self.topics.dead_letters, [(None, encode(dl))]), stop)
                 result.dead_letters.append(dl)
         result.processed[:] = kept
         return keys

@@ -68,7 +68,8 @@ def stage_of(action: str | None, status: str | None, evidence: str | None, lemma
     if charged and _TREASON.search(text):
         return Stage(3, STAGES[3], "a charge and \u201ctreason\u201d in the evidence")
     if charged:
-        why = f"action {action}" if action in ("charge", "indict") else f"evidence says \u201c{_CHARGE.search(text).group(0)}\u201d"
+        why = (f"action {action}" if action in ("charge", "indict")
+               else f"evidence says \u201c{_CHARGE.search(text).group(0)}\u201d")
         return Stage(2, STAGES[2], why)
     return Stage(1, STAGES[1], f"action {action or 'arrest'}")
 

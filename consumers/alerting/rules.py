@@ -222,10 +222,11 @@ class _Checker(NodeChecker):
             self.error(node, f"{label}: missing 'topics' (a list of topic names, or [\"*\"])")
         if "recipients" in fields:
             rcpts = self.strings(fields["recipients"][1], f"{label}: recipients")
+            node_of = fields["recipients"][1]
             for i, r in enumerate(rcpts or ()):
                 if not valid_address(r):
-                    self.error(fields["recipients"][1].value[i] if isinstance(fields["recipients"][1], yaml.SequenceNode)
-                               else fields["recipients"][1], f"{label}: invalid email address {r!r}")
+                    where = node_of.value[i] if isinstance(node_of, yaml.SequenceNode) else node_of
+                    self.error(where, f"{label}: invalid email address {r!r}")
             kw["recipients"] = rcpts
         mode = "immediate"
         if "mode" in fields:

@@ -23,7 +23,8 @@ least one term of every clause (a conjunctive approximation of the topic):
 A topic with no clause is evaluated for every document. For the others, the most
 selective clause is the *anchor*, indexed term -> topics; a document's terms select the
 anchored topics, and each is kept only if its other clauses also meet the document's
-terms (one ``isdisjoint`` per clause, most selective first, in C). Whole words are found by set intersection with the document vocabulary;
+terms (one ``isdisjoint`` per clause, most selective first, in C). Whole words are found by set
+intersection with the document vocabulary;
 prefixes by one pyahocorasick pass over the space-joined vocabulary. The cost per
 document therefore follows the number of anchored and candidate topics, not the
 total number of topics.

@@ -10,7 +10,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .entity_links import link_acronyms, link_people, norm_key
-from .gazetteer import AMBIGUOUS, ORG_NAMES, ORG_NAMES_NO_RULER, CITY_NAMES, COUNTRY_NAMES, COUNTY_NAMES, NATIONALITY_NAMES, REGION_NAMES
+from .gazetteer import (AMBIGUOUS, CITY_NAMES, COUNTRY_NAMES, COUNTY_NAMES, NATIONALITY_NAMES, ORG_NAMES,
+                        ORG_NAMES_NO_RULER, REGION_NAMES)
 from .model import Entity, Mention
 from .sports import is_team_sport, table_teams, team_label
 from .titles import PERSON_NOUNS, TITLE_WORDS
@@ -113,7 +114,7 @@ def _is_clear_person(doc, start: int, end: int) -> bool:
 
 
 _NAME_STOP = frozenset({"The", "A", "An", "In", "On", "At", "Of", "And", "But", "For", "To", "By",
-                        "He", "She", "It", "They", "We", "I", "His", "Her", "On", "Monday", "Tuesday",
+                        "He", "She", "It", "They", "We", "I", "His", "Her", "Monday", "Tuesday",
                         "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
 # Titles after which a capitalised run is a person's name ("Spokesman So Eysan").
 _NAME_TITLES = frozenset(PERSON_NOUNS | {"mr", "mrs", "ms", "dr", "spokesman", "spokeswoman",

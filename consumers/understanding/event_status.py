@@ -68,7 +68,7 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
         for h in scope:
             for c in h.children:
                 if c.dep_ == "prep" and c.lower_ == "since":
-                    return "background", f"ongoing 'since' state"
+                    return "background", "ongoing 'since' state"
     for h in heads[:4] if not real_state else []:
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in h.children):
             return "possible", "modal verb"

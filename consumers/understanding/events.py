@@ -155,7 +155,8 @@ def _verb_args(tok, depth: int = 0):
     subordinate clauses to find a subject shared with another verb (up a chain of at
     most ``_MAX_CHAIN`` coordinated verbs)."""
     targets, agent = [], None
-    passive = any(c.dep_ == "auxpass" for c in tok.children) or tok.tag_ == "VBN" and tok.dep_ in {"acl", "conj", "pcomp", "advcl", "relcl", "xcomp"}
+    passive = (any(c.dep_ == "auxpass" for c in tok.children)
+               or tok.tag_ == "VBN" and tok.dep_ in {"acl", "conj", "pcomp", "advcl", "relcl", "xcomp"})
     for c in tok.children:
         if c.dep_ == "nsubjpass":
             targets.append(c)

@@ -166,7 +166,7 @@ AMBIGUOUS = frozenset({
     "Charlotte", "Phoenix", "Orlando", "Portland", "Georgetown", "Karen", "Shan", "Western",
     "Christian", "Christians", "Catholic", "Protestant", "Islamic", "Gulf", "Amazon", "Kiwi",
     "Anglo", "Derby", "Reading", "Hull", "Wimbledon", "Canterbury", "Cambridge", "Oxford",
-    "Sale", "Bath", "Mobile", "Dover", "Nancy", "Lord's", "Nis", "Goa", "Victoria", "Cali",
+    "Sale", "Bath", "Mobile", "Dover", "Nancy", "Lord's", "Nis", "Goa", "Cali",
     "Shia", "Hindu", "Sikh", "Jew", "Dane", "Pole", "Finn", "Turk", "Scot", "Arab", "Cork",
     "Bristol", "Winnipeg", "Parma", "Lecce", "Sunderland", "Middlesbrough", "Leicester",
     "Coventry", "Southampton", "Portsmouth", "Brighton", "Newcastle", "Liverpool", "Manchester",
@@ -182,7 +182,7 @@ AMBIGUOUS = frozenset({
     "Salzburg", "Innsbruck", "Graz", "Linz", "Bergen", "Trondheim", "Stavanger", "Malmo",
     "Gothenburg", "Aarhus", "Odense", "Kiel", "Hanover", "Hannover", "Nuremberg", "Essen",
     "Tenerife", "Cordoba", "Granada", "Alicante", "Palma", "Coimbra", "Galway", "Limerick",
-    "Newcastle", "Durban", "Hobart", "Cairns", "Geelong", "Kaunas", "Kent", "Durham", "Cleveland",
+    "Durban", "Hobart", "Cairns", "Geelong", "Kaunas", "Kent", "Durham", "Cleveland",
     "Avon", "Natal", "Devon", "Essex", "Norfolk", "Otago", "Auckland", "Wellington", "Free State",
 })
 """Cities that double as sports-club names (ORG in match reports) or as person

@@ -110,7 +110,7 @@ def wire_layout_fix(text: str) -> str:
     are truecased from the rest of the article (same as wire headlines)."""
     known = case_map(text)
     lines = text.split("\n")
-    return "\n".join(truecase_line(l, known, _TITLED) if is_caps_line(l, 2) else l for l in lines)
+    return "\n".join(truecase_line(line, known, _TITLED) if is_caps_line(line, 2) else line for line in lines)
 
 
 def dateline_spans(line: str, line_start: int) -> list[tuple[int, int, str]]:
@@ -149,7 +149,7 @@ def wirewatch_spans(nlp, texts: list[str], batch_size: int = 64):
             dl += dateline_spans(line, pos)
             pos += len(line) + 1
         mentions, _ = entity_mod.extract(doc)
-        spans = [(a, b, LABEL_MAP[l]) for a, b, l in dl]
+        spans = [(a, b, LABEL_MAP[label]) for a, b, label in dl]
         for m in mentions:
             if m.label in LABEL_MAP and not any(a < m.end and m.start < b for a, b, _ in dl):
                 spans.append((m.start, m.end, LABEL_MAP[m.label]))

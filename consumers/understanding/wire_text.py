@@ -14,7 +14,8 @@ _REUTERS_DATELINE = re.compile(
     r"^(?P<lead>\s*)(?P<place>[A-Z][^\n()]{0,80}?)\s*\((?:Reuters|REUTERS|AP|AFP)\)\s*[-\u2013\u2014]+\s*"
 )
 # Reuters-21578 style: "NEW YORK, March 3 - "
-_MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|March|April|May|June|July|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|March|April|May|June|July|Aug(?:ust)?|Sept?(?:ember)?|"
+           r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _DATED_DATELINE = re.compile(
     r"^(?P<lead>\s*)(?P<place>[A-Z][A-Z .'/-]{1,40}(?:, [A-Za-z .]{2,30})?), " + _MONTHS + r" \d{1,2}\s*-\s*"
 )

@@ -75,7 +75,8 @@ def test_one_item_over_budget_is_dead_lettered_and_the_stream_goes_on(env):
     running = log.split("draining:")[0]  # leaving the group at shutdown revokes, of course
     assert "partitions revoked: " not in running, "a rebalance: the member lost its partitions"
     assert "batch will be redelivered" not in log
-    assert running.count("partitions assigned: " + env.app.names.items) == 1, "the consumer joined once and never rejoined"
+    assert running.count("partitions assigned: " + env.app.names.items) == 1, \
+        "the consumer joined once and never rejoined"
     assert "exited with" not in log, "the consumer process died"
 
 

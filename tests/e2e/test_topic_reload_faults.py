@@ -65,12 +65,12 @@ def test_bad_topic_edits_are_rejected_and_the_old_topics_stay_in_force(env, tmp_
         else:
             topics.write_text(content, encoding="utf-8")
         where = f"{topics}:{line}: "
-        env.wait_for(lambda: log.read_text(errors="replace").count(where) >= PROCESSES,
+        env.wait_for(lambda where=where: log.read_text(errors="replace").count(where) >= PROCESSES,
                      60, f"every consumer to reject the edit with {what} at line {line}")
         assert daemon.poll() is None, f"the daemon exited after the edit with {what}"
         item = story(n)
         publish_items(env.app, [item])
-        env.wait_for(lambda: item.id in canary_alerts(), 120,
+        env.wait_for(lambda item=item: item.id in canary_alerts(), 120,
                      f"the old canary topic to alert after the edit with {what}")
 
     time.sleep(3)  # more polls of the same bad file: still one rejection per process and version

@@ -28,7 +28,7 @@ def counter(name: str) -> float:
     return REGISTRY.get_sample_value(name) or 0.0
 
 
-def test_alert_email_has_date_from_to_subject_and_a_stable_message_id(app, tmp_path, smtp_server):
+def test_alert_email_has_date_from_to_subject_and_a_stable_message_id(app, tmp_path, smtp_server):  # noqa: F811
     rules = configure(app, tmp_path, RULE)
     assert publish_items(app, [reference_item()]) == 1
     drain_all(app)

@@ -86,7 +86,8 @@ def test_reader_reads_the_views_and_the_documented_tables(reader):
 
 @pytest.mark.parametrize("sql", [
     "INSERT INTO alert_feedback (alert_id, rating) SELECT id, 'bad' FROM alerts",
-    "INSERT INTO items (id, version, source, headline, received_at, content_hash) VALUES ('x', 1, 's', 'h', now(), 'c')",
+    "INSERT INTO items (id, version, source, headline, received_at, content_hash) "
+    "VALUES ('x', 1, 's', 'h', now(), 'c')",
     "UPDATE alerts SET muted_at = now()",
     "UPDATE items SET body = NULL",
     "UPDATE alerts_v SET person = 'someone else'",
@@ -141,7 +142,8 @@ def test_migration_is_safe_in_many_schemas(settings):
         upgrade(engine, other)  # and again: a no-op
         with engine.connect() as conn:
             n = conn.execute(text("SELECT count(*) FROM information_schema.role_table_grants "
-                                  "WHERE grantee = 'wirewatch_reader' AND table_schema = :s"), {"s": other}).scalar_one()
+                                  "WHERE grantee = 'wirewatch_reader' AND table_schema = :s"),
+                             {"s": other}).scalar_one()
         assert n == len(VIEWS + TABLES)
     finally:
         drop_schema(engine, other)

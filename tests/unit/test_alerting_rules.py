@@ -82,7 +82,8 @@ def test_digest_every_n_minutes_uses_a_local_grid():
 def test_daily_digest_in_a_time_zone_across_dst():
     rule = DeliveryRule("d", mode="digest", daily_at=time(8, 0), timezone="Europe/Paris")
     # 2026-03-29 is the spring-forward day in Paris: 08:00 local is 06:00 UTC, the day before 07:00 UTC.
-    assert next_slot(None, time(8), PARIS, datetime(2026, 3, 28, 9, 0, tzinfo=UTC)) == datetime(2026, 3, 29, 6, 0, tzinfo=UTC)
+    assert (next_slot(None, time(8), PARIS, datetime(2026, 3, 28, 9, 0, tzinfo=UTC))
+            == datetime(2026, 3, 29, 6, 0, tzinfo=UTC))
     assert plan_delivery(rule, datetime(2026, 3, 28, 6, 30, tzinfo=UTC)).due == datetime(2026, 3, 28, 7, 0, tzinfo=UTC)
 
 

@@ -62,7 +62,7 @@ def test_target_verdicts():
     assert Target("a", "", 2.0, "<=", 2.0).verdict == "met"
     assert Target("a", "", None, "<=", 2.0).verdict == "not measured"
     with pytest.raises(ValueError):
-        Target("a", "", 1.0, "==", 1.0).met
+        _ = Target("a", "", 1.0, "==", 1.0).met
 
 
 def _results(**over):

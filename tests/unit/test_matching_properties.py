@@ -89,7 +89,7 @@ yamlish = st.lists(st.sampled_from([
 @given(yamlish, query_text)
 def test_any_topic_text_gives_topics_or_topic_file_error(text, query):
     for doc in (text, _file(query, text)):
-        def run():
+        def run(doc=doc):
             try:
                 parse_topics(doc)
             except TopicFileError as e:

@@ -145,7 +145,8 @@ def test_drop_directory_reader(entries):
             elif kind == "dir":
                 path.mkdir()
             else:
-                dest = {"SIBLING": str(root / "sibling.txt"), "SELF": str(path), "PARENT": str(root)}.get(target, target)
+                named = {"SIBLING": str(root / "sibling.txt"), "SELF": str(path), "PARENT": str(root)}
+                dest = named.get(target, target)
                 path.symlink_to(dest)
             made.append(path)
         found = timed(scan, root, {}, 0.0)

@@ -136,7 +136,8 @@ def evaluate_targets(results: dict) -> list[Target]:
     rss = _get(results, "memory", "peak_rss_mb_max")
     targets.append(Target(
         "peak_rss", "peak RSS per consumer process ≤ 700 MB",
-        rss, "<=", 700.0, unit="MB", detail=f"max VmHWM over {_get(results, 'memory', 'processes') or 0} consumer process(es)"))
+        rss, "<=", 700.0, unit="MB",
+        detail=f"max VmHWM over {_get(results, 'memory', 'processes') or 0} consumer process(es)"))
     return targets
 
 

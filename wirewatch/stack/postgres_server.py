@@ -49,7 +49,7 @@ class PgTarget:
 def parse_database_url(url: str) -> PgTarget:
     """Parse a (SQLAlchemy-style) postgresql URL; the port defaults to 5432 as in libpq."""
     parts = urlsplit(url)
-    if not parts.scheme.split("+")[0] in ("postgresql", "postgres"):
+    if parts.scheme.split("+")[0] not in ("postgresql", "postgres"):
         raise StackError(f"settings.database_url must be a postgresql:// URL, got scheme {parts.scheme!r}")
     query = parse_qs(parts.query)
     host = parts.hostname or (query.get("host") or [""])[0]
@@ -202,7 +202,8 @@ def ensure_role_and_database(cluster: Cluster, target: PgTarget, log: Callable[[
     if not has_role:
         log(f"postgres: creating role {target.user}")
     # ALTER on an existing role keeps the URL authoritative for the password.
-    sql = f"SELECT format('{verb} ROLE %I LOGIN CREATEROLE PASSWORD %L', {role}, {_sql_literal(target.password)})\n\\gexec\n"
+    password = _sql_literal(target.password)
+    sql = f"SELECT format('{verb} ROLE %I LOGIN CREATEROLE PASSWORD %L', {role}, {password})\n\\gexec\n"
     if not has_db:
         log(f"postgres: creating database {target.dbname} (owner {target.user})")
         sql += f"SELECT format('CREATE DATABASE %I OWNER %I', {db}, {role})\n\\gexec\n"

@@ -58,7 +58,7 @@ def require_java(env: Mapping[str, str] | None = None) -> str:
             env=None if env is None else dict(env),
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise StackError(f"Java {MIN_JAVA}+ required but `{java} -version` failed ({exc}): {JAVA_HINT}")
+        raise StackError(f"Java {MIN_JAVA}+ required but `{java} -version` failed ({exc}): {JAVA_HINT}") from exc
     major = java_major(out.stderr + out.stdout)
     if major is None:
         raise StackError(

@@ -6,8 +6,6 @@ with the test.
 from __future__ import annotations
 
 import logging
-import socket
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +19,7 @@ from producers.registry import FeedsConfig, FeedSpec, PollerOptions, RegistryErr
 from producers.url_policy import UrlPolicy
 from schemas.tables import Feed
 from tests.integration.test_feeds_poller import read_topic
+from tests.socket_server import SocketServer, serving
 from wirewatch.feed_poller import Batch, FeedPoller, FeedStore, utcnow
 
 
@@ -31,60 +30,30 @@ def rss(prefix: str, n: int, description: str = "A court freed her on {i}.") -> 
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{prefix}</title>{items}</channel></rss>'.encode()
 
 
-class Server:
+class Server(SocketServer):
     """Serves `routes` (path -> bytes, or a callable(conn, stop) for misbehaving endpoints)."""
 
     def __init__(self, routes: dict) -> None:
-        self.routes, self.stop, self.hits = routes, threading.Event(), []
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(32)
-        self.sock.settimeout(0.2)
-        threading.Thread(target=self._accept, daemon=True).start()
-        self.base = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.routes, self.hits = routes, []
+        super().__init__()
+        self.base = self.url
 
-    def _accept(self):
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn):
-        try:
-            conn.settimeout(5)
-            path = conn.recv(65536).split(b" ", 2)[1].decode()
-            self.hits.append(path)
-            route = self.routes.get(path)
-            if callable(route):
-                route(conn, self.stop)
-            elif route is None:
-                conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
-            else:
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: "
-                             + str(len(route)).encode() + b"\r\nConnection: close\r\n\r\n" + route)
-        except OSError:
-            pass
-        finally:
-            conn.close()
-
-    def close(self):
-        self.stop.set()
-        self.sock.close()
+    def handle(self, conn, request: bytes) -> None:
+        path = request.split(b" ", 2)[1].decode()
+        self.hits.append(path)
+        route = self.routes.get(path)
+        if callable(route):
+            route(conn, self.stop)
+        elif route is None:
+            conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+        else:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: "
+                         + str(len(route)).encode() + b"\r\nConnection: close\r\n\r\n" + route)
 
 
 @pytest.fixture
 def serve():
-    servers = []
-
-    def start(routes):
-        servers.append(Server(routes))
-        return servers[-1]
-
-    yield start
-    for s in servers:
-        s.close()
+    yield from serving(Server)
 
 
 def slowloris(conn, stop):

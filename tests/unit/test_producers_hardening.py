@@ -7,8 +7,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import socket
-import threading
 import time
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from producers.sanitise import clean_text
 from producers.sources import parse_response, read_sources
 from producers.url_policy import UrlPolicy, UrlRefused, redact
 from schemas.messages import decode_wire_item, encode
+from tests.socket_server import SocketServer, serving
 
 LOCAL = UrlPolicy(allow_hosts=("127.0.0.1",))
 
@@ -184,57 +183,9 @@ def test_produce_url_publishes_only_feeds_ninjs_or_wire_stories():
 # --- finding 2: a total deadline that really holds --------------------------------------------
 
 
-class _Server:
-    """127.0.0.1 socket server; `reply(conn)` runs per connection. Stops with the test."""
-
-    def __init__(self, reply) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.stop = threading.Event()
-        self.requests: list[bytes] = []
-        self.reply = reply
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn) -> None:
-        try:
-            conn.settimeout(5)
-            self.requests.append(conn.recv(65536))
-            self.reply(conn, self.stop)
-        except OSError:
-            pass
-        finally:
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.sock.close()
-
-
 @pytest.fixture
 def serve():
-    servers = []
-
-    def start(reply):
-        servers.append(_Server(reply))
-        return servers[-1]
-
-    yield start
-    for s in servers:
-        s.close()
+    yield from serving(SocketServer)
 
 
 def trickle_headers(conn, stop, every=0.5):

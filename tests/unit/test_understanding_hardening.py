@@ -19,6 +19,7 @@ from consumers.understanding import limits, ner_eval, sports, wire_text
 from consumers.understanding.analyzer import Analyzer, prepare_text
 from consumers.understanding.extract_cli import extract_jsonl
 from consumers.understanding.limits import Caps, bound, pipe_chunks
+from tests.unit.analysis_checks import assert_offsets_valid
 from tests.conftest import EVAL_DATA, ROOT
 
 DENSE = "Police arrested opposition leader Kem Sokha. "
@@ -52,15 +53,6 @@ def _cost(fn):
     return seconds, peak, result
 
 
-def _offsets_valid(a):
-    for m in a.mentions:
-        assert a.text[m.start:m.end] == m.text
-    for s in a.sentences:
-        assert a.text[s.start:s.end] == s.text
-    for f in a.events:
-        assert a.text[f.trigger_start:f.trigger_end] == f.trigger
-
-
 # --- 1. exponential team-name patterns ------------------------------------------------
 
 def test_team_table_patterns_are_linear_on_a_line_of_capitals():
@@ -88,7 +80,7 @@ def test_team_table_patterns_still_read_results_rows():
 def test_team_sport_slug_then_capitals(analyzer, headline, body):
     seconds, _, a = _cost(lambda: analyzer.analyse(headline, body))
     assert seconds < 2.0  # 13 s at 26 capitals, doubling per capital, before
-    _offsets_valid(a)
+    assert_offsets_valid(a)
 
 
 def test_every_pattern_in_the_package_is_linear():
@@ -181,7 +173,7 @@ def test_hostile_item_within_budget(analyzer, case):
     assert seconds < 4.0, seconds  # the acceptance budget is 2 s; slack for a loaded machine
     assert peak_mb < 300, peak_mb
     assert a.text == headline + "\n\n" + body  # the whole story stays the analysis text
-    _offsets_valid(a)
+    assert_offsets_valid(a)
     if len(body) > limits.MAX_CHARS:
         assert a.limits and a.limits[0].startswith("analysed the first ")
 
@@ -195,7 +187,7 @@ def test_cap_is_recorded_and_offsets_index_the_original(analyzer):
                         f"(cap {limits.MAX_CHARS} characters)",)
     assert int(a.limits[0].split()[3]) <= limits.MAX_CHARS
     assert {f.target for f in a.events if f.status == "reported"} == {"Kem Sokha"}
-    _offsets_valid(a)
+    assert_offsets_valid(a)
 
 
 def test_max_chars_argument():
@@ -272,7 +264,7 @@ def test_invisible_marks_between_words(analyzer, mark):
     assert len(wire_text.normalise_body(body)[0]) == len(body)
     a = analyzer.analyse("", body)
     assert any(f.target == "Kem Sokha" and f.status == "reported" for f in a.events), a.events
-    _offsets_valid(a)
+    assert_offsets_valid(a)
 
 
 def test_blank_invisible_keeps_length_and_visible_text():

@@ -19,6 +19,7 @@ from consumers.understanding import sports, wire_text
 from consumers.understanding.analyzer import Analyzer
 from consumers.understanding.extract_cli import extract_jsonl
 from consumers.understanding.limits import Caps, bound
+from tests.unit.analysis_checks import assert_offsets_valid
 from tests.conftest import ROOT
 
 PIECES = [
@@ -56,12 +57,8 @@ def test_analyse_never_raises_and_offsets_index_the_original(analyzer, headline,
     a = analyzer.analyse(headline, body)
     assert time.perf_counter() - t < _budget(len(headline) + len(body))
     assert a.text == headline + "\n\n" + body
-    for m in a.mentions:
-        assert a.text[m.start:m.end] == m.text
-    for s in a.sentences:
-        assert a.text[s.start:s.end] == s.text
+    assert_offsets_valid(a)
     for f in a.events:
-        assert a.text[f.trigger_start:f.trigger_end] == f.trigger
         assert f.target == "" or f.details["target_kind"] in {"person", "pronoun", "description"}
 
 

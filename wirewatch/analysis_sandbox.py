@@ -49,6 +49,16 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a live process, from /proc/<pid>/stat (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _die_with_parent() -> None:
     """Linux only: the kernel kills this child if the consumer process dies first."""
     try:
@@ -103,6 +113,7 @@ class SandboxedAnalyser:
         self._conn = None
         self._baseline_mb = 0.0
         self._items = 0
+        self._dead_cpu = 0.0  # CPU seconds of children already replaced
         self.restarts = 0
 
     # lifecycle -------------------------------------------------------------------------
@@ -151,7 +162,14 @@ class SandboxedAnalyser:
     def close(self) -> None:
         self._kill()
 
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU the analysis children used so far (the benchmark adds it to the consumer's)."""
+        return self._dead_cpu + (_cpu_seconds(self._proc.pid) if self._proc is not None else 0.0)
+
     def _kill(self) -> None:
+        if self._proc is not None:
+            self._dead_cpu += _cpu_seconds(self._proc.pid)
         if self._conn is not None:
             self._conn.close()
             self._conn = None

@@ -130,14 +130,10 @@ def cmd_produce(args, app) -> int:
 
 def cmd_consume(args, app) -> int:
     stop = _stop_on_signals()
-    worker = app.items_worker(group=args.group)
     log = logging.getLogger("wirewatch.consume")
-    log.info("consuming %s as group %s", app.names.items, args.group or app.settings.consumer_group)
-    try:
+    with app.items_worker(group=args.group) as worker:
+        log.info("consuming %s as group %s", app.names.items, args.group or app.settings.consumer_group)
         stats = worker.run(stop, until_idle=args.until_idle)
-    finally:
-        worker.consumer.close(autocommit=False)
-        worker.producer.close()
     log.info("shutdown: %s", stats.summary())
     print(stats.summary())
     return EXIT_OK

@@ -40,12 +40,8 @@ def send_raw(app, values: list[bytes | None]) -> None:
 
 
 def drain(app, until_idle: float = 4.0, group: str | None = None):
-    worker = app.items_worker(group=group)
-    try:
+    with app.items_worker(group=group) as worker:
         return worker.run(threading.Event(), until_idle=until_idle)
-    finally:
-        worker.consumer.close(autocommit=False)
-        worker.producer.close()
 
 
 def count(app, table) -> int:

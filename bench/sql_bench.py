@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:  # `python bench/sql_bench.py` from anywhere
 
 from sqlalchemy import text  # noqa: E402
 
-from wirewatch.database import drop_schema, make_engine, upgrade  # noqa: E402
+from wirewatch.adapters.postgres_engine import drop_schema, make_engine, upgrade  # noqa: E402
 from wirewatch.settings import Settings  # noqa: E402
 
 DOC = ROOT / "docs" / "sql.md"

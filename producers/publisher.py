@@ -13,7 +13,7 @@ class Pending(Protocol):
 
 
 class Outbound(Protocol):
-    """The slice of a Kafka producer the publisher needs (see wirewatch.bus)."""
+    """The slice of a Kafka producer the publisher needs (see wirewatch.adapters.kafka_bus)."""
 
     def send(self, topic: str, key: bytes, value: bytes) -> Pending: ...
 

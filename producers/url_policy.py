@@ -4,7 +4,7 @@ A feed URL is attacker-chosen text (`feeds add`, the feeds file, `produce URL`),
 the poller runs inside the deployment's network. Without a policy it can be pointed at
 cloud metadata (169.254.169.254), the database, or an internal `secret.txt`. The check
 runs on add (literal addresses and names resolved then) and again on every connect,
-hop by hop, on the addresses actually resolved (see producers.http_fetch).
+hop by hop, on the addresses actually resolved (see wirewatch.adapters.http_fetch).
 """
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ class App:
 
     @cached_property
     def engine(self):
-        from wirewatch.database import make_engine
+        from wirewatch.adapters.postgres_engine import make_engine
 
         return make_engine(self.settings.database_url, self.settings.db_schema)
 
@@ -33,7 +33,7 @@ class App:
 
     @cached_property
     def store(self):
-        from wirewatch.store import PostgresStore
+        from wirewatch.adapters.postgres_store import PostgresStore
 
         store = PostgresStore(self.engine)
         store.set_delivery_rules(self.delivery_rules)
@@ -67,7 +67,7 @@ class App:
         return EXTRACTOR_VERSION
 
     def producer_bus(self, **overrides):
-        from wirewatch.bus import ProducerBus, make_producer
+        from wirewatch.adapters.kafka_bus import ProducerBus, make_producer
 
         return ProducerBus(make_producer(self.settings, **overrides))
 
@@ -94,7 +94,7 @@ class App:
     def max_poll_interval_ms(self) -> int:
         """Long enough for a batch in which every item runs to its budget and costs a restart,
         so a slow batch never costs the consumer its group membership."""
-        from wirewatch import bus
+        from wirewatch.adapters import kafka_bus as bus
 
         per_item = self.settings.analysis_budget_seconds + 30  # + replacing the analysis process
         return int(max(600.0, bus.MAX_POLL_RECORDS * per_item + 120) * 1000)
@@ -103,7 +103,7 @@ class App:
         """Build the items stage with its consumer, store and dead-letter/alert producer."""
         from consumers.matching.topics import TopicFileWatcher
         from consumers.pipeline import ItemsStage
-        from wirewatch import bus
+        from wirewatch.adapters import kafka_bus as bus
         from wirewatch.heartbeat import Heartbeat
         from wirewatch.topic_sync import TopicRuntime
         from wirewatch.worker import ItemsWorker

@@ -114,8 +114,9 @@ def _totals() -> str:
 
 
 def run_daemon(app, stop: threading.Event) -> int:
-    from wirewatch import bus, metrics
-    from wirewatch.database import upgrade
+    from wirewatch import metrics
+    from wirewatch.adapters import kafka_bus as bus
+    from wirewatch.adapters.postgres_engine import upgrade
     from wirewatch.heartbeat import BeatingEvent, Heartbeat
 
     settings = app.settings
@@ -138,7 +139,7 @@ def run_daemon(app, stop: threading.Event) -> int:
             supervisor.start_child(index)
         notify_thread.start()
         poller_thread.start()
-        from wirewatch import retention
+        from wirewatch.adapters import postgres_retention as retention
 
         retention.start_daily_prune(app, stop)  # no-op unless WIREWATCH_PRUNE_OLDER_THAN is set
         supervisor.watch(stop)

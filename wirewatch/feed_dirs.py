@@ -14,7 +14,7 @@ from producers.dir_walk import UnsafeDirectory
 from producers.dropdir import FileIdentity, read_file, scan
 from wirewatch import metrics
 from wirewatch.feed_buffer import Batch
-from wirewatch.feed_store import FeedRow
+from wirewatch.adapters.postgres_feeds import FeedRow
 
 log = logging.getLogger("wirewatch.feeds")
 

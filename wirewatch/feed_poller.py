@@ -34,7 +34,7 @@ from sqlalchemy import text
 from producers import story
 from producers.dedup import Seen, Verdict, decide, unique_by_id
 from producers.feeds import feed_health, parse_feed
-from producers.http_fetch import USER_AGENT, FetchError, FetchLimits, fetch_feed
+from wirewatch.adapters.http_fetch import USER_AGENT, FetchError, FetchLimits, fetch_feed
 from producers.registry import FeedsConfig, PollerOptions, RegistryError, feeds_file, load_registry
 from producers.schedule import is_due, parse_retry_after
 from producers.url_policy import UrlPolicy, redact
@@ -45,7 +45,7 @@ from wirewatch.feed_buffer import Batch, Buffer  # noqa: F401
 from wirewatch.feed_dirs import poll_dir
 from wirewatch.feed_report import PollReport
 from wirewatch.feed_reconcile import read_back
-from wirewatch.feed_store import FeedRow, FeedStore, Sent, permanent, utcnow  # noqa: F401
+from wirewatch.adapters.postgres_feeds import FeedRow, FeedStore, Sent, permanent, utcnow  # noqa: F401
 
 log = logging.getLogger("wirewatch.feeds")
 
@@ -92,7 +92,7 @@ class FeedPoller:
 
     def _bus(self):
         if self._producer is None:
-            from wirewatch import bus
+            from wirewatch.adapters import kafka_bus as bus
 
             bus.ensure_topics(self.settings, self.app.names)
             self._producer = self._producer_factory()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from schemas.messages import MessageError, WireItem, decode_wire_item
-from wirewatch.feed_store import Sent
+from wirewatch.adapters.postgres_feeds import Sent
 
 READ_BACK_SECONDS = 120
 

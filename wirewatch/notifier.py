@@ -1,7 +1,7 @@
 """The notifier stage: the email outbox's state machine on PostgreSQL.
 
 Delivery rows are written by the items stage in the same transaction as their alert
-(wirewatch/store.py). Each row is one alert × escalation level × recipient, with a
+(wirewatch/adapters/postgres_store.py). Each row is one alert × escalation level × recipient, with a
 unique idempotency key. The notifier moves them through::
 
     pending (unplanned) --plan--> pending (planned: next_attempt_at, batch_key)
@@ -361,7 +361,7 @@ def load_alert_views(conn: Connection, alert_ids: list[int]) -> dict[int, AlertV
 
 def build_notifier(app, mailer=None, rules: DeliveryRulesSource | None = None) -> Notifier:
     """Composition for `wirewatch notify` / the daemon (until bootstrap grows `App.notifier`)."""
-    from wirewatch.smtp_mailer import SmtpMailer
+    from wirewatch.adapters.smtp_mailer import SmtpMailer
 
     return Notifier(app.engine, mailer or SmtpMailer.from_settings(app.settings),
                     rules or delivery_rules_source(app.settings), NotifierConfig.from_settings(app.settings))

@@ -16,7 +16,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from consumers.pipeline import ItemsStage, Record, StageInterrupted, dead_letter
 from schemas.messages import encode
-from wirewatch import bus, metrics
+from wirewatch import metrics
+from wirewatch.adapters import kafka_bus as bus
 
 log = logging.getLogger(__name__)
 

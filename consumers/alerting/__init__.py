@@ -1,9 +1,9 @@
 """Alerting as pure logic: event identity, escalation, delivery rules, email rendering.
 
 Nothing here imports SQLAlchemy, smtplib or Kafka (the stdlib ``email`` package and
-Jinja2 are fine). The I/O lives in ``wirewatch/store.py`` (alerts, evidence and the
+Jinja2 are fine). The I/O lives in ``wirewatch/adapters/postgres_store.py`` (alerts, evidence and the
 delivery outbox, written in the items batch transaction), ``wirewatch/notifier.py``
-(claims and the delivery state machine) and ``wirewatch/smtp_mailer.py`` (smtplib).
+(claims and the delivery state machine) and ``wirewatch/adapters/smtp_mailer.py`` (smtplib).
 
 Modules:
 

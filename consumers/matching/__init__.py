@@ -7,11 +7,10 @@ Pure logic: no Kafka, database, SMTP or HTTP here. Typical use::
     for match in matcher.match(MatchInput(id, headline, body, analysis)):
         store(match.explanation())
 
-The benchmark lives in ``consumers.matching.bench`` (``bench_matching``).
+The benchmark and its generated topics live in ``bench/`` (``matching_bench``, ``synthetic_topics``).
 """
 from consumers.matching.conditions import EntityCondition, EventCondition
 from consumers.matching.engine import Hit, Match, Matcher, MatchInput
-from consumers.matching.generate import generate_topics
 from consumers.matching.offline import match_jsonl
 from consumers.matching.presearch import Presearcher, document_frequencies
 from consumers.matching.query import QueryError, parse_query
@@ -31,6 +30,6 @@ __all__ = [
     "EntityCondition", "EventCondition", "Hit", "Match", "MatchInput", "Matcher",
     "Presearcher", "QueryError", "Topic", "TopicError", "TopicFileError",
     "TopicFileWatcher", "TopicSet", "document_frequencies",
-    "generate_topics", "load_topics", "match_jsonl", "parse_query", "parse_topics",
+    "load_topics", "match_jsonl", "parse_query", "parse_topics",
     "topic_from_dict", "topics_from_dicts",
 ]

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection wirewatch hands it (see wirewatch.database).
+"""Alembic environment: runs on the connection wirewatch hands it (see wirewatch.adapters.postgres_engine).
 
 Run by a stock `alembic upgrade head` (script_location = schemas/migrations), it connects
 itself with the WIREWATCH_* settings (database URL and schema), the same way.
@@ -22,7 +22,7 @@ if connection is not None:
 else:
     from sqlalchemy import text
 
-    from wirewatch.database import make_engine
+    from wirewatch.adapters.postgres_engine import make_engine
     from wirewatch.settings import get_settings
 
     settings = get_settings()

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from producers.reuters_text import parse_story
 from schemas.tables import Alert, Item
 from wirewatch.bootstrap import App
-from wirewatch.database import drop_schema, make_engine, upgrade
+from wirewatch.adapters.postgres_engine import drop_schema, make_engine, upgrade
 from wirewatch.settings import Settings
 
 from tests.conftest import ARTICLES, ROOT, SEED

@@ -13,7 +13,7 @@ from kafka import KafkaAdminClient
 from sqlalchemy import text
 
 from wirewatch.bootstrap import App
-from wirewatch.database import drop_schema, make_engine, upgrade
+from wirewatch.adapters.postgres_engine import drop_schema, make_engine, upgrade
 from wirewatch.settings import Settings
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from producers.publisher import publish
 from producers.reuters_text import parse_story
 from schemas.tables import Alert, Item
-from wirewatch import bus
+from wirewatch.adapters import kafka_bus as bus
 
 ARREST_WORDS = re.compile(r"arrest|detain|detention|jail|prison|custody|charg|indict|remand|sentenc|convict|police",
                           re.I)

@@ -24,7 +24,7 @@ from tests.integration.helpers import drain, publish_items
 from tests.smtp_sink import SmtpSink
 from tests.integration.test_pipeline import reference_item
 from wirewatch.notifier import Notifier, NotifierConfig
-from wirewatch.smtp_mailer import SmtpMailer
+from wirewatch.adapters.smtp_mailer import SmtpMailer
 
 FLAGSHIP = "arrests-of-opposition-leaders"
 TITLE = "Arrests of opposition leaders"

@@ -11,7 +11,7 @@ so "this month"; Turkey, dated 2017), four coup stories for a second topic, and 
 unrelated stories. Feedback rows are inserted directly (analysts, not the pipeline, rate).
 
 Also here: `wirewatch alerts rate` and `wirewatch db prune` (retention) through the CLI hooks
-of wirewatch/sql_cli.py.
+of wirewatch/cli/sql.py.
 """
 from __future__ import annotations
 
@@ -28,10 +28,10 @@ from sqlalchemy import text
 from producers.reuters_text import parse_story
 from tests.conftest import ARTICLES, ROOT, SEED
 from tests.integration.helpers import drain, non_arrest_reuters, publish_items
-from wirewatch import sql_cli
+from wirewatch.cli import sql as sql_cli
 from wirewatch.bootstrap import App
-from wirewatch.database import drop_schema, make_engine, upgrade
-from wirewatch.retention import prune
+from wirewatch.adapters.postgres_engine import drop_schema, make_engine, upgrade
+from wirewatch.adapters.postgres_retention import prune
 
 DOC = ROOT / "docs" / "sql.md"
 BLOCKS = re.findall(r"```sql\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)

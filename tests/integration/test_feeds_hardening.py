@@ -137,7 +137,7 @@ def test_private_address_feeds_are_refused_by_default(app, serve, capsys, monkey
 
 
 def test_feeds_add_refuses_a_private_address_by_default(app, monkeypatch, capsys):
-    from wirewatch import feeds_cli
+    from wirewatch.cli import feeds as feeds_cli
     from wirewatch.settings import get_settings
 
     for key, value in {"WIREWATCH_TOPIC_PREFIX": app.settings.topic_prefix,

@@ -368,7 +368,7 @@ def test_crash_between_ack_and_mark_is_reconciled_not_resent(app, server):
 
 
 def test_feeds_cli_add_poll_show_remove(app, server, tmp_path, monkeypatch, capsys):
-    from wirewatch import feeds_cli
+    from wirewatch.cli import feeds as feeds_cli
     from wirewatch.settings import get_settings
 
     registry = tmp_path / "feeds.yaml"

@@ -12,7 +12,7 @@ from schemas.messages import decode_dead_letter, encode
 from schemas.tables import Alert, Item, Mention
 from tests.conftest import ARTICLES, SEED
 from tests.integration.helpers import alerts, count, drain, items, non_arrest_reuters, publish_items, send_raw
-from wirewatch import bus
+from wirewatch.adapters import kafka_bus as bus
 
 FLAGSHIP = "arrests-of-opposition-leaders"
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from wirewatch.database import drop_schema, make_engine, upgrade
+from wirewatch.adapters.postgres_engine import drop_schema, make_engine, upgrade
 
 VIEWS = ("alerts_v", "entity_mentions_daily_v", "topic_stats_v")
 TABLES = ("items", "entities", "item_entities", "topics", "alerts", "alert_items", "alert_feedback")

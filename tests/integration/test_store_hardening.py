@@ -16,7 +16,7 @@ from schemas.messages import Alert as AlertMessage
 from schemas.tables import Alert, Entity as EntityRow, Item
 from tests.integration.helpers import alerts, count, drain, items, publish_items
 from tests.integration.test_pipeline import reference_item
-from wirewatch.database import current_revision, drop_schema, make_engine, upgrade
+from wirewatch.adapters.postgres_engine import current_revision, drop_schema, make_engine, upgrade
 
 FLAGSHIP = "arrests-of-opposition-leaders"
 LONG_NAME = "Kem" + "\u0301" * 50_000 + " Sokha"  # 50k combining acute accents inside a name
@@ -111,7 +111,7 @@ def test_databases_upgraded_to_both_old_heads_reach_the_single_head(base_setting
     from alembic import command
     from alembic.config import Config
 
-    from wirewatch.database import MIGRATIONS
+    from wirewatch.adapters.postgres_engine import MIGRATIONS
 
     for state in (("0003_feeds", "0004_sql_surface"), ("0004_sql_surface",), ("0003_feeds",)):
         schema = "t_mig_" + "_".join(s[:4] for s in state)
@@ -142,7 +142,7 @@ def test_a_stock_alembic_upgrade_head_works(base_settings, monkeypatch):
     from alembic import command
     from alembic.config import Config
 
-    from wirewatch.database import MIGRATIONS
+    from wirewatch.adapters.postgres_engine import MIGRATIONS
     from wirewatch.settings import get_settings
 
     schema = "t_mig_stock"

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from wirewatch import bench_cli
+from wirewatch.cli import bench as bench_cli
 
 
 def _parser():
@@ -34,7 +34,7 @@ def test_stories_must_be_a_positive_number(bad, capsys):
 
 
 def test_registering_does_not_import_the_heavy_parts():
-    code = ("import sys; import wirewatch.bench_cli; "
+    code = ("import sys; import wirewatch.cli.bench; "
             "heavy = [m for m in ('spacy', 'kafka', 'sqlalchemy', 'pyinstrument') if m in sys.modules]; "
             "print(heavy); sys.exit(1 if heavy else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -1,6 +1,6 @@
 """The markdown report of `wirewatch bench` (pure rendering)."""
-from wirewatch.benchmark.report import render_markdown
-from wirewatch.benchmark.stats import evaluate_targets
+from bench.report import render_markdown
+from bench.stats import evaluate_targets
 
 
 def _results():

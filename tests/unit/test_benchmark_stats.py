@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-from wirewatch.benchmark.runner import Plan
-from wirewatch.benchmark.stats import Target, evaluate_targets, latency_summary, percentile, rate, ratio
+from bench.runner import Plan
+from bench.stats import Target, evaluate_targets, latency_summary, percentile, rate, ratio
 
 
 def test_percentile_interpolates_linearly_like_numpy():

@@ -6,9 +6,9 @@ import textwrap
 
 import pytest
 
-from wirewatch.benchmark import worst_case as wc
-from wirewatch.benchmark import worst_case_report as rep
-from wirewatch.benchmark.report import render_markdown
+from bench import worst_case as wc
+from bench import worst_case_report as rep
+from bench.report import render_markdown
 
 
 def rec(corpus="reuters", id="a", kb=1.0, seconds=0.1, mb=1.0, status="ok", **extra):

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from wirewatch.cli import build_parser, main
-from wirewatch.cli_args import ALERT_ID, ROW_LIMIT, since_date
+from wirewatch.cli.args import ALERT_ID, ROW_LIMIT, since_date
 
 HUGE = "99999999999999999999"
 ID_10_23 = str(10**23)  # 24 digits: past PostgreSQL bigint

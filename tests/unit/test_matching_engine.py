@@ -7,7 +7,7 @@ import pytest
 
 from consumers.matching.document import split_sentences
 from consumers.matching.engine import Matcher, MatchInput
-from consumers.matching.generate import generate_topics
+from bench.synthetic_topics import generate_topics
 from consumers.matching.topics import load_topics, topic_from_dict
 from consumers.understanding.model import Analysis, Entity, EventFrame, Mention, Sentence
 

@@ -2,9 +2,9 @@
 import io
 import json
 
-from consumers.matching.bench import bench_matching
+from bench.matching_bench import bench_matching
 from consumers.matching.engine import Matcher, MatchInput
-from consumers.matching.generate import generate_topics
+from bench.synthetic_topics import generate_topics
 from consumers.matching.offline import match_jsonl
 from consumers.matching.topics import topic_from_dict
 from consumers.understanding.model import Analysis

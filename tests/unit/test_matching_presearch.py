@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from consumers.matching.bench import read_articles
+from bench.matching_bench import read_articles
 from consumers.matching.document import Document
 from consumers.matching.engine import Matcher, MatchInput
-from consumers.matching.generate import generate_topics
+from bench.synthetic_topics import generate_topics
 from consumers.matching.presearch import Presearcher, document_frequencies, query_clauses, topic_clauses
 from consumers.matching.query import Leaf, Not, Or, parse_query
 from consumers.matching.topics import Topic, topic_from_dict

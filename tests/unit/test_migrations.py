@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from wirewatch.database import MIGRATIONS
+from wirewatch.adapters.postgres_engine import MIGRATIONS
 
 
 def scripts() -> ScriptDirectory:

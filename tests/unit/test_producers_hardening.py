@@ -15,7 +15,7 @@ import pytest
 from producers.dir_walk import UnsafeDirectory, check_root, read_regular, walk
 from producers.dropdir import FileIdentity, read_file, scan
 from producers.feeds import parse_feed
-from producers.http_fetch import FetchError, FetchLimits, _Backend, _Deadline, fetch_feed, fetcher
+from wirewatch.adapters.http_fetch import FetchError, FetchLimits, _Backend, _Deadline, fetch_feed, fetcher
 from producers.ninjs import parse_ninjs
 from producers.registry import RegistryError, parse_registry, validate_url
 from producers.sanitise import clean_text

@@ -7,8 +7,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from wirewatch import retention
-from wirewatch.retention import DailyPrune, parse_duration, retention_setting, start_daily_prune, summary
+from wirewatch.adapters import postgres_retention as retention
+from wirewatch.adapters.postgres_retention import (
+    DailyPrune,
+    parse_duration,
+    retention_setting,
+    start_daily_prune,
+    summary,
+)
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from wirewatch.store_fields import FieldNotes, cut
+from wirewatch.adapters.postgres_fields import FieldNotes, cut
 
 BAD = {"\x00"} | {chr(c) for c in range(0xD800, 0xE000)}
 

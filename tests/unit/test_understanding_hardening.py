@@ -15,7 +15,8 @@ import pytest
 
 from consumers.matching.engine import Matcher, MatchInput
 from consumers.matching.topics import load_topics
-from consumers.understanding import limits, ner_eval, sports, wire_text
+from bench import ner_eval
+from consumers.understanding import limits, sports, wire_text
 from consumers.understanding.analyzer import Analyzer, prepare_text
 from consumers.understanding.extract_cli import extract_jsonl
 from consumers.understanding.limits import Caps, bound, pipe_chunks

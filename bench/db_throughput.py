@@ -16,8 +16,8 @@ from sqlalchemy import text
 from consumers.pipeline import ItemsStage, ProcessedItem, Record
 from schemas.messages import encode
 
-from wirewatch.benchmark.stats import rate, rounded
-from wirewatch.bus import MAX_POLL_RECORDS
+from bench.stats import rate, rounded
+from wirewatch.adapters.kafka_bus import MAX_POLL_RECORDS
 
 DEFAULT_BATCH = MAX_POLL_RECORDS  # what one consumer poll holds, stored in one transaction
 

@@ -21,7 +21,7 @@ def scratch_settings(base, label: str):
 @contextlib.contextmanager
 def scratch(base, label: str, database: bool = True, kafka: bool = True, keep: bool = False):
     """Yield settings with a unique prefix/group/schema; upgrade the schema; clean up after."""
-    from wirewatch.database import drop_schema, make_engine, upgrade
+    from wirewatch.adapters.postgres_engine import drop_schema, make_engine, upgrade
 
     settings = scratch_settings(base, label)
     engine = None

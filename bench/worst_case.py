@@ -7,7 +7,7 @@ timed out. Peak memory: the child resets its VmHWM (``/proc/self/clear_refs``) b
 item and reports it after; the parent also samples the child's VmRSS every 5 ms (the
 figure when the reset is not allowed, and the only one for a killed child).
 
-    python -m wirewatch.benchmark.worst_case [--limit N] [--timeout S] [--code-root DIR] [--out DIR]
+    python -m bench.worst_case [--limit N] [--timeout S] [--code-root DIR] [--out DIR]
 
 ``--code-root`` analyses with another checkout's ``consumers`` package (e.g. a git worktree
 of an older commit); the corpora are always read with this checkout's parsers.
@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from wirewatch.benchmark import worst_case_report as report
+from bench import worst_case_report as report
 from wirewatch.settings import PROJECT_ROOT
 
 EVAL_DATA = PROJECT_ROOT.parent / "shared" / "eval-data"
@@ -66,7 +66,7 @@ def split_document(text: str) -> tuple[str, str]:
 def conll_items(path: Path | str = CONLL, limit: int | None = None) -> list[Item]:
     """eng.testb as the issue rebuilds it (ner_eval.rebuild_documents: tokens joined by single
     spaces, one sentence per line, a document per -DOCSTART-)."""
-    from consumers.understanding.ner_eval import rebuild_documents
+    from bench.ner_eval import rebuild_documents
 
     texts = rebuild_documents(str(path))[:limit]
     return [Item("conll", f"eng.testb doc {k}", *split_document(t)) for k, t in enumerate(texts, 1)]
@@ -377,9 +377,9 @@ def _corpora(value: str) -> tuple[str, ...]:
 def main(argv=None) -> int:
     import argparse
 
-    from wirewatch.benchmark.runner import Progress
+    from bench.runner import Progress
 
-    p = argparse.ArgumentParser(prog="python -m wirewatch.benchmark.worst_case", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m bench.worst_case", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--limit", type=int, metavar="N", help="at most N items per corpus (default: all)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per item (default 30)")

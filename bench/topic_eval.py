@@ -6,7 +6,7 @@ is "opposition" and whose status is "reported" or "background". Labels point at 
 sentence by its character start in the article body, so they survive changes in
 sentence splitting: the label maps to the analysed sentence containing that offset.
 
-    python -m consumers.understanding.topic_eval
+    python -m bench.topic_eval
 """
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import json
 import sys
 from pathlib import Path
 
-from .analyzer import Analyzer, predict_document
+from consumers.understanding.analyzer import Analyzer, predict_document
 
 DEFAULT_ARTICLES = "/work/shared/eval-data/reuters/articles.jsonl"
-LABELS_DIR = Path(__file__).resolve().parents[2] / "tests" / "labels"
+LABELS_DIR = Path(__file__).resolve().parents[1] / "tests" / "labels"
 POSITIVE_STATUSES = frozenset({"reported", "background"})
 
 

@@ -1,6 +1,6 @@
 """Matching benchmark: cost per item vs number of topics, presearch on, NLP excluded.
 
-    python -m consumers.matching.bench /work/shared/eval-data/reuters/articles.jsonl --docs 500
+    python -m bench.matching_bench /work/shared/eval-data/reuters/articles.jsonl --docs 500
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 
 from consumers.matching.document import Document
 from consumers.matching.engine import Matcher, MatchInput
-from consumers.matching.generate import FAMOUS_SHARE, generate_topics
+from bench.synthetic_topics import FAMOUS_SHARE, generate_topics
 from consumers.matching.presearch import document_frequencies
 
 

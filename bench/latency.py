@@ -16,8 +16,8 @@ import time
 from sqlalchemy import text
 
 from schemas.messages import encode
-from wirewatch.benchmark.consumer_procs import ConsumerProcesses
-from wirewatch.benchmark.stats import latency_summary, rounded
+from bench.consumer_procs import ConsumerProcesses
+from bench.stats import latency_summary, rounded
 
 SIDE_TABLE = "bench_commit_times"
 

@@ -1,4 +1,4 @@
-"""``python -m wirewatch.benchmark [--quick] [--stories N] [--out DIR] [--profile]``."""
+"""``python -m bench [--quick] [--stories N] [--out DIR] [--profile]``."""
 from __future__ import annotations
 
 import argparse
@@ -6,12 +6,12 @@ import sys
 
 
 def main(argv=None) -> int:
-    from wirewatch import bench_cli
+    from wirewatch.cli import bench as bench_cli
     from wirewatch.bootstrap import bootstrap
     from wirewatch.cli import _setup_logging
     from wirewatch.settings import get_settings
 
-    parser = argparse.ArgumentParser(prog="python -m wirewatch.benchmark", description=bench_cli.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench", description=bench_cli.__doc__)
     bench_cli.add_arguments(parser)
     args = parser.parse_args(argv)
     settings = get_settings()

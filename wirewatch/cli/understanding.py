@@ -46,7 +46,7 @@ def cmd_match(args, app) -> int:
 
 
 def cmd_eval_ner(args, app) -> int:
-    from consumers.understanding.ner_eval import format_report, run_ner_eval
+    from bench.ner_eval import format_report, run_ner_eval
 
     path = Path(args.conll or EVAL_DATA / "conll2003" / "eng.testb")
     if not path.exists():
@@ -73,7 +73,7 @@ def _topic_predictor(topics_file: Path, topic: str):
 
 
 def cmd_eval_topics(args, app) -> int:
-    from consumers.understanding.topic_eval import run_document_eval, run_sentence_eval
+    from bench.topic_eval import run_document_eval, run_sentence_eval
 
     articles = Path(args.articles or EVAL_DATA / "reuters" / "articles.jsonl")
     topics_file = Path(args.topics or app.settings.topics_file)
@@ -119,7 +119,7 @@ def cmd_backtest(args, app) -> int:
     matcher = Matcher(topics)
     stmt = select(Item.id, Item.headline, Item.body, Item.received_at).order_by(Item.received_at)
     if args.since:
-        from wirewatch.cli_args import since_date
+        from wirewatch.cli.args import since_date
 
         # A datetime, not the string: a string binds as varchar, and PostgreSQL has no
         # `timestamptz >= varchar` (every `--since` failed).
@@ -144,7 +144,7 @@ def cmd_backtest(args, app) -> int:
 
 
 def register(sub) -> None:
-    from wirewatch.cli_args import bounded_int, since_date
+    from wirewatch.cli.args import bounded_int, since_date
 
     p = sub.add_parser("extract", help="entities for JSON Lines {id,text} on stdin",
                        description="Read JSON Lines {\"id\",\"text\"} on stdin; write "

@@ -1,8 +1,8 @@
 """Render bench results (the dict written to results.json) as a markdown report. Pure."""
 from __future__ import annotations
 
-from wirewatch.benchmark import worst_case_report
-from wirewatch.benchmark.stats import Target, evaluate_targets
+from bench import worst_case_report
+from bench.stats import Target, evaluate_targets
 
 
 def _n(value, digits: int = 1) -> str:
@@ -129,7 +129,7 @@ def render_markdown(results: dict, targets: list[Target] | None = None) -> str:
                       f"costs {_n(mt['explain_us_per_match'])} µs per match, once, when the alert is stored.", ""]
     sb = results.get("sandbox") or {}
     if sb.get("items"):
-        from wirewatch.benchmark.sandbox_cost import summary_lines
+        from bench.sandbox_cost import summary_lines
 
         lines += ["## Analysis budget (i)", "", *summary_lines(sb), ""]
     mem = results.get("memory") or {}

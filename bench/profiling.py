@@ -16,7 +16,7 @@ import json
 import time
 from pathlib import Path
 
-from wirewatch.bus import MAX_POLL_RECORDS
+from wirewatch.adapters.kafka_bus import MAX_POLL_RECORDS
 
 PROJECT_PACKAGES = ("wirewatch/", "consumers/", "producers/", "schemas/")
 

@@ -82,10 +82,10 @@ def cmd_stack(args, app) -> int:
 
 
 def cmd_db(args, app) -> int:
-    from wirewatch.database import current_revision, upgrade
+    from wirewatch.adapters.postgres_engine import current_revision, upgrade
 
     if args.action == "prune":
-        from wirewatch.sql_cli import cmd_prune
+        from wirewatch.cli.sql import cmd_prune
 
         return cmd_prune(args, app)
 
@@ -98,10 +98,10 @@ def cmd_db(args, app) -> int:
 
 
 def cmd_produce(args, app) -> int:
-    from producers.http_fetch import fetcher
+    from wirewatch.adapters.http_fetch import fetcher
     from producers.publisher import PublishReport, publish
     from producers.sources import read_sources
-    from wirewatch import bus
+    from wirewatch.adapters import kafka_bus as bus
 
     bus.ensure_topics(app.settings, app.names)
     outbound = app.producer_bus()
@@ -167,8 +167,8 @@ def cmd_run(args, app) -> int:
 
 
 def cmd_alerts(args, app) -> int:
-    from wirewatch import alerting_cli
-    from wirewatch.queries import latest_alerts
+    from wirewatch.cli import alerts as alerting_cli
+    from wirewatch.views import latest_alerts
 
     handled = alerting_cli.handle_alert_action(args, app)
     if handled is not None:
@@ -192,7 +192,7 @@ def cmd_alerts(args, app) -> int:
 
 
 def cmd_dlq(args, app) -> int:
-    from wirewatch.dead_letters import read_dead_letters
+    from wirewatch.adapters.kafka_dead_letters import read_dead_letters
 
     letters = read_dead_letters(app.settings, app.names, limit=args.limit)
     if args.json:
@@ -231,8 +231,12 @@ def cmd_check(args, app) -> int:
 # --- parser -----------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    from wirewatch import alerting_cli, bench_cli, feeds_cli, sql_cli, understanding_cli
-    from wirewatch.cli_args import ROW_LIMIT, bounded_float
+    from wirewatch.cli import alerts as alerting_cli
+    from wirewatch.cli import bench as bench_cli
+    from wirewatch.cli import feeds as feeds_cli
+    from wirewatch.cli import sql as sql_cli
+    from wirewatch.cli import understanding as understanding_cli
+    from wirewatch.cli.args import ROW_LIMIT, bounded_float
 
     parser = argparse.ArgumentParser(
         prog="wirewatch",
@@ -324,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     _setup_logging(args.log_level or settings.log_level, settings.log_format)
     from wirewatch.bootstrap import bootstrap
-    from wirewatch.bus import BusUnavailable
+    from wirewatch.adapters.kafka_bus import BusUnavailable
     from sqlalchemy.exc import OperationalError
 
     from consumers.pipeline import SystemicFailure

@@ -12,9 +12,9 @@ import time
 from sqlalchemy import text
 
 from producers.publisher import publish
-from wirewatch.benchmark.consumer_procs import ConsumerProcesses
-from wirewatch.benchmark.corpus import words
-from wirewatch.benchmark.stats import rate, rounded
+from bench.consumer_procs import ConsumerProcesses
+from bench.corpus import words
+from bench.stats import rate, rounded
 
 # Bulk publishing for the bench: bigger batches, same acks/idempotence/compression.
 BULK_PRODUCER = {"linger_ms": 20, "batch_size": 256 * 1024}

@@ -1,7 +1,7 @@
 """(a) The bus limit: raw kafka-python produce and consume of the serialized WireItems.
 
 Produce uses wirewatch's own producer settings (acks=all, idempotent, gzip, linger 5 ms:
-``wirewatch.bus.make_producer``), timed from the first send to the last acknowledgement.
+``wirewatch.adapters.kafka_bus.make_producer``), timed from the first send to the last acknowledgement.
 Consume uses a plain KafkaConsumer with the partitions assigned (no group join to wait
 for), timed from the first poll (offset lookup and fetches included) to the last record.
 """
@@ -12,8 +12,8 @@ import time
 from kafka import KafkaConsumer, TopicPartition
 
 from schemas.topics import TopicNames
-from wirewatch import bus
-from wirewatch.benchmark.stats import rate, rounded
+from wirewatch.adapters import kafka_bus as bus
+from bench.stats import rate, rounded
 
 
 def measure_bus(settings, messages: list[tuple[bytes, bytes]], progress=None) -> dict:
@@ -52,7 +52,7 @@ def measure_bus(settings, messages: list[tuple[bytes, bytes]], progress=None) ->
         "messages": len(messages),
         "mb": round(nbytes / 1e6, 2),
         "avg_message_bytes": round(nbytes / max(1, len(messages))),
-        "producer_config": "wirewatch.bus.make_producer: acks=all, idempotent, gzip, linger_ms=5",
+        "producer_config": "wirewatch.adapters.kafka_bus.make_producer: acks=all, idempotent, gzip, linger_ms=5",
         "produce": {"seconds": rounded(produce_s, 3), "msgs_per_s": rounded(rate(len(messages), produce_s), 1),
                     "mb_per_s": rounded(rate(nbytes / 1e6, produce_s), 2)},
         "consume": {"seconds": rounded(consume_s, 3), "received": got,

@@ -1,6 +1,6 @@
 """A real `wirewatch consume` process, instrumented for the benchmark.
 
-Run as ``python -m wirewatch.benchmark.consume_child [consume options]``: it calls
+Run as ``python -m bench.consume_child [consume options]``: it calls
 ``wirewatch.cli.main(["consume", ...])``, the same code path as the command, with
 three small hooks that change nothing in the processing:
 
@@ -77,7 +77,9 @@ def _timed(status: _Status, name: str, fn, clock=lambda *_: time.thread_time()):
 
 def install_hooks(status: _Status, profiler=None) -> None:
     from consumers import pipeline
-    from wirewatch import bootstrap, bus, store, worker
+    from wirewatch import bootstrap, worker
+    from wirewatch.adapters import kafka_bus as bus
+    from wirewatch.adapters import postgres_store as store
 
     original_items_worker = bootstrap.App.items_worker
     original_poll = bus.poll_records
@@ -152,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         if profiler is not None and profiler.is_running:
             from pathlib import Path
 
-            from wirewatch.benchmark.profiling import write_profile
+            from bench.profiling import write_profile
 
             profiler.stop()
             path = Path(profile_path)

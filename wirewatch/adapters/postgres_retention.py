@@ -10,7 +10,7 @@ alerts and alert_items are not touched, so alerts_v and every evidence sentence
 survive. It runs in batches (one short transaction each), so the consumer is never
 blocked for long, and running it twice is harmless (the second run finds nothing).
 
-`wirewatch db prune --older-than 90d [--dry-run]` calls it (wirewatch/sql_cli.py); the
+`wirewatch db prune --older-than 90d [--dry-run]` calls it (wirewatch/cli/sql.py); the
 daemon calls it once a day when the setting `prune_older_than` is not empty
 (`start_daily_prune`).
 """
@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-log = logging.getLogger("wirewatch.retention")
+log = logging.getLogger("wirewatch.adapters.postgres_retention")
 
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _PART = re.compile(r"(\d+)\s*([smhdw])")

@@ -1,7 +1,7 @@
 """`wirewatch bench`: throughput, latency, matching cost and memory in one run (Issue 8).
 
 Registered by cli.py with ``bench_cli.register(sub)``; also runs as
-``python -m wirewatch.benchmark``.
+``python -m bench``.
 """
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import os
 import sys
 from pathlib import Path
 
-from wirewatch.benchmark.runner import DEFAULT_STORIES, QUICK_STORIES
-from wirewatch.benchmark.worst_case import DEFAULT_TIMEOUT as WORST_CASE_TIMEOUT
-from wirewatch.benchmark.worst_case import QUICK_LIMIT as QUICK_WORST_CASE
+from bench.runner import DEFAULT_STORIES, QUICK_STORIES
+from bench.worst_case import DEFAULT_TIMEOUT as WORST_CASE_TIMEOUT
+from bench.worst_case import QUICK_LIMIT as QUICK_WORST_CASE
 from wirewatch.settings import PROJECT_ROOT
 
 DEFAULT_OUT = PROJECT_ROOT / "bench"
@@ -21,7 +21,7 @@ WORST_CASE_LIMIT_ENV = "WIREWATCH_BENCH_WORST_CASE_LIMIT"
 def cmd_bench(args, app) -> int:
     import logging
 
-    from wirewatch.benchmark import runner
+    from bench import runner
 
     # kafka-python logs an ERROR when a consumer closes mid metadata refresh: noise here.
     logging.getLogger("kafka").setLevel(logging.CRITICAL)

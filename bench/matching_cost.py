@@ -1,12 +1,12 @@
 """(f) Matching cost per item with 10, 1,000 and 10,000 generated topics (NLP excluded).
 
-A thin wrapper over consumers.matching.bench.bench_matching, fed the stories analysed
+A thin wrapper over bench.matching_bench.bench_matching, fed the stories analysed
 in (b) (so event and entity conditions see real analyses), with presearch term
 frequencies from held-out articles, as that module's command line does.
 """
 from __future__ import annotations
 
-from consumers.matching.bench import bench_matching, read_articles
+from bench.matching_bench import bench_matching, read_articles
 from consumers.matching.engine import MatchInput
 from consumers.matching.presearch import document_frequencies
 

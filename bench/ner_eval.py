@@ -7,7 +7,7 @@ numeric/time types (DATE, CARDINAL, MONEY, ...) are not names and are dropped.
 Text is rebuilt from tokens: one line per sentence, tokens joined by spaces, one
 spaCy doc per article (-DOCSTART-). Tune on eng.testa (dev); report on eng.testb.
 
-    python -m consumers.understanding.ner_eval /work/shared/eval-data/conll2003/eng.testb
+    python -m bench.ner_eval /work/shared/eval-data/conll2003/eng.testb
 """
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from . import entities as entity_mod
-from .gazetteer import CITY_NAMES, COUNTRY_NAMES, NATIONALITY_NAMES, REGION_NAMES
-from .limits import bound
-from .wire_text import case_map, is_caps_line, truecase_line
+from consumers.understanding import entities as entity_mod
+from consumers.understanding.gazetteer import CITY_NAMES, COUNTRY_NAMES, NATIONALITY_NAMES, REGION_NAMES
+from consumers.understanding.limits import bound
+from consumers.understanding.wire_text import case_map, is_caps_line, truecase_line
 
 TYPES = ("PER", "ORG", "LOC", "MISC")
 MAIN_TYPES = ("PER", "ORG", "LOC")
@@ -188,7 +188,7 @@ def run_ner_eval(path: str, limit: int | None = None, progress=None, nlp=None, b
 
     ``limit`` caps the number of articles; ``progress`` is called with a message string.
     """
-    from .pipeline import load_model, prepare
+    from consumers.understanding.pipeline import load_model, prepare
 
     say = progress or (lambda msg: None)
     docs = read_conll(path)[:limit] if limit else read_conll(path)

@@ -10,10 +10,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from wirewatch.benchmark import machine as machine_mod
-from wirewatch.benchmark import worst_case_report
-from wirewatch.benchmark.report import render_markdown
-from wirewatch.benchmark.stats import evaluate_targets
+from bench import machine as machine_mod
+from bench import worst_case_report
+from bench.report import render_markdown
+from bench.stats import evaluate_targets
 
 DEFAULT_STORIES = 2000
 QUICK_STORIES = 60
@@ -82,11 +82,11 @@ def cores() -> int:
 
 def run_bench(settings, out_dir: Path, stories: int | None = None, quick: bool = False,
               stream=None, worst_case_limit: int | None = None, worst_case_timeout: float | None = None) -> dict:
-    from wirewatch.benchmark import (bus_throughput, corpus, db_throughput, latency, matching_cost,
+    from bench import (bus_throughput, corpus, db_throughput, latency, matching_cost,
                                      nlp_throughput, pipeline_throughput, sandbox_cost)
-    from wirewatch.benchmark.scratch import scratch
+    from bench.scratch import scratch
     from wirewatch.bootstrap import App
-    from wirewatch.database import make_engine
+    from wirewatch.adapters.postgres_engine import make_engine
 
     progress = Progress(stream)
     plan = Plan.for_run(stories, quick)
@@ -210,7 +210,7 @@ def run_bench(settings, out_dir: Path, stories: int | None = None, quick: bool =
 
 def _worst_case_phase(settings, progress: "Progress", quick: bool, limit: int | None,
                       timeout: float | None) -> dict:
-    from wirewatch.benchmark import worst_case
+    from bench import worst_case
 
     if limit is None and quick:
         limit = worst_case.QUICK_LIMIT
@@ -241,7 +241,7 @@ def run_worst_case_only(settings, out_dir: Path, limit: int | None = None, timeo
 
 
 def notes(plan: Plan, ncores: int, results: dict) -> list[str]:
-    from wirewatch.benchmark import db_throughput
+    from bench import db_throughput
 
     out = [
         f"Samples: (d) with {ncores} processes uses {plan.stories} stories; (d) with 1 process "
@@ -249,7 +249,7 @@ def notes(plan: Plan, ncores: int, results: dict) -> list[str]:
         f"(a) and (c) {plan.bus} / {plan.database}; all are the first stories of articles.jsonl, so the smaller "
         "samples are prefixes of the larger. Pipeline-vs-NLP and scaling ratios use words/s to cancel the "
         "difference in average story length between samples.",
-        "(d) and (e) run real `wirewatch consume` processes (python -m wirewatch.benchmark.consume_child = "
+        "(d) and (e) run real `wirewatch consume` processes (python -m bench.consume_child = "
         "wirewatch.cli.main(['consume', ...]) plus status hooks); the model is loaded and warmed before the "
         "first poll, and the clock starts at the first record consumed.",
         f"(c) stores the {plan.nlp_one} analysed stories of (b) and clones of them under new ids, in batches "
@@ -283,8 +283,8 @@ def write_results(results: dict, out_dir: Path, targets=None) -> str:
 
 def run_profiles(settings, out_dir: Path, stories: int | None = None, stream=None) -> dict:
     """Profile the NLP (in process), save_batch, and one consumer process on a small sample."""
-    from wirewatch.benchmark import corpus, db_throughput, pipeline_throughput, profiling
-    from wirewatch.benchmark.scratch import scratch
+    from bench import corpus, db_throughput, pipeline_throughput, profiling
+    from bench.scratch import scratch
     from wirewatch.bootstrap import App
 
     if not profiling.available():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from wirewatch.benchmark.stats import Target
+from bench.stats import Target
 
 MIN_KB = 1.0  # per-KB figures divide by at least 1 KB: below that the fixed cost of a call dominates
 SLOWEST = 10

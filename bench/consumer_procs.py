@@ -68,7 +68,7 @@ class ConsumerProcesses:
             log = open(self.log_path(k), "w", encoding="utf-8")
             self._logs.append(log)
             self.procs.append(subprocess.Popen(
-                [sys.executable, "-m", "wirewatch.benchmark.consume_child", "--until-idle", str(self.until_idle)],
+                [sys.executable, "-m", "bench.consume_child", "--until-idle", str(self.until_idle)],
                 cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
 
     @property

@@ -85,7 +85,7 @@ def add_prune_arguments(db_parser) -> None:
 
 
 def cmd_prune(args, app) -> int:
-    from wirewatch.retention import parse_duration, prune, summary
+    from wirewatch.adapters.postgres_retention import parse_duration, prune, summary
 
     if not getattr(args, "older_than", None):
         print("wirewatch db prune: give --older-than, e.g. `wirewatch db prune --older-than 90d`", file=sys.stderr)

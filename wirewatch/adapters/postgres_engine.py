@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "schemas" / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "schemas" / "migrations"
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 

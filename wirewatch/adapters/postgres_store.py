@@ -7,7 +7,7 @@ event-level: they upsert on their unique event_key, each story is a row of alert
 idempotency key. So a replay adds no evidence, escalates nothing and queues no email.
 
 Values PostgreSQL would refuse (NUL, lone surrogates, over-long names) are cleaned or cut
-first (wirewatch/store_fields.py) and noted in items.limits, so the story and its alert
+first (wirewatch/adapters/postgres_fields.py) and noted in items.limits, so the story and its alert
 are kept rather than dead-lettered.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from consumers.pipeline import ProcessedItem
 from schemas.tables import Alert, AlertItem, Delivery, Entity, Item, Mention, Topic
-from wirewatch.store_fields import clean_processed, cut
+from wirewatch.adapters.postgres_fields import clean_processed, cut
 
 
 def _ts(value: str | None) -> datetime | None:

@@ -12,8 +12,8 @@ import multiprocessing as mp
 import os
 import time
 
-from wirewatch.benchmark.stats import rate, rounded
-from wirewatch.bus import MAX_POLL_RECORDS
+from bench.stats import rate, rounded
+from wirewatch.adapters.kafka_bus import MAX_POLL_RECORDS
 
 CHUNK = MAX_POLL_RECORDS  # what one consumer batch holds
 
@@ -59,7 +59,7 @@ def measure_nlp(items, warm_items, processes: int, topics_file, watchlist_file, 
 
     With ``keep_analyses`` the result carries ``analyses`` (in the order of ``items``).
     """
-    from wirewatch.benchmark.corpus import words
+    from bench.corpus import words
 
     ctx = mp.get_context("spawn")
     barrier, results = ctx.Barrier(processes), ctx.Queue()

@@ -2,7 +2,7 @@
 
 cli.py merges it in two calls (see the module's `register` and `add_alert_actions`):
 
-    from wirewatch import alerting_cli
+    from wirewatch.cli import alerts as alerting_cli
     ...
     p = sub.add_parser("alerts", ...)          # the existing listing command
     alerting_cli.add_alert_actions(p)          # adds optional `ACTION ID`
@@ -30,10 +30,10 @@ def add_alert_actions(alerts_parser) -> None:
                                help="ack: mark seen; mute: no more email about it (pending ones are "
                                     "dropped); unmute; show: the alert, its evidence and deliveries; "
                                     "rate: good|bad feedback for precision")
-    from wirewatch.cli_args import ALERT_ID
+    from wirewatch.cli.args import ALERT_ID
 
     alerts_parser.add_argument("id", nargs="?", type=ALERT_ID, help="alert id (with an action)")
-    from wirewatch import sql_cli
+    from wirewatch.cli import sql as sql_cli
 
     sql_cli.add_rate_arguments(alerts_parser)  # `rating` (good|bad), --note, --by
 
@@ -47,7 +47,7 @@ def handle_alert_action(args, app) -> int | None:
         print(f"wirewatch alerts {action}: give the alert id, e.g. `wirewatch alerts {action} 1`", file=sys.stderr)
         return 2
     if action == "rate":
-        from wirewatch.sql_cli import cmd_rate
+        from wirewatch.cli.sql import cmd_rate
 
         return cmd_rate(args, app)
     if action == "show":
@@ -183,7 +183,7 @@ def cmd_notify(args, app) -> int:
 
 
 def register(subparsers) -> None:
-    from wirewatch.cli_args import BIGINT_MAX, ROW_LIMIT, bounded_int
+    from wirewatch.cli.args import BIGINT_MAX, ROW_LIMIT, bounded_int
 
     p = subparsers.add_parser("deliveries", help="the alert email outbox: pending, sent, failed, uncertain",
                               description="List email deliveries (newest first). --failed shows failed and "

@@ -1,7 +1,7 @@
 """`wirewatch feeds add|list|remove|show|poll`: the feed registry and the poller.
 
-Registered into the main parser by `register(subparsers)` (wirewatch/cli.py). Until
-then, `python -m wirewatch.feeds_cli feeds ...` runs the same commands through
+Registered into the main parser by `register(subparsers)` (wirewatch/cli/__init__.py). Until
+then, `python -m wirewatch.cli.feeds feeds ...` runs the same commands through
 wirewatch.cli.main.
 """
 from __future__ import annotations
@@ -137,7 +137,7 @@ def _poll(args, app) -> int:
 
 
 def register(subparsers) -> None:
-    from wirewatch.cli_args import bounded_float
+    from wirewatch.cli.args import bounded_float
 
     p = subparsers.add_parser(
         "feeds", help="the feed registry and poller: add, list, remove, show, poll",
@@ -171,7 +171,7 @@ def _has_feeds(parser) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m wirewatch.feeds_cli feeds ...`: wirewatch.cli.main, with `feeds` registered if missing."""
+    """`python -m wirewatch.cli.feeds feeds ...`: wirewatch.cli.main, with `feeds` registered if missing."""
     import argparse
 
     from wirewatch import cli

@@ -4,9 +4,9 @@ person or party, then the watchlist.
 """
 from __future__ import annotations
 
-from .event_index import FrameContext
-from .titles import GOVERNMENT_WORDS, OPPOSITION_WORDS, PERSON_NOUNS
-from .watchlist import Watchlist
+from ..titles import GOVERNMENT_WORDS, OPPOSITION_WORDS, PERSON_NOUNS
+from ..watchlist import Watchlist
+from .index import FrameContext
 
 FIGURE_NOUNS = PERSON_NOUNS | frozenset({"lawmaker", "lawmakers", "mp", "mps", "deputies",
                                          "politicians", "leaders", "activists", "figures",

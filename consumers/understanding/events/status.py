@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .event_index import FrameContext, lemma
-from .model import Sentence
+from ..model import Sentence
+from .index import FrameContext, lemma
 
 STATE_PREPS = frozenset({"under", "in", "into", "behind"})
 CALL_VERBS = frozenset({"call", "demand", "urge", "seek", "ask", "want", "request", "press",

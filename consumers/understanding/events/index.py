@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from .model import Mention, Sentence
-from .watchlist import Watchlist
+from ..model import Mention, Sentence
+from ..watchlist import Watchlist
 
 # Lemmatiser quirks of the small model ("jailed" -> "jail", but "arrests" as a verb
 # sometimes stays "arrests").

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .event_index import FrameContext, lemma
-from .event_roles import doc_roles, group_role, np_words, role_of
-from .event_status import STATE_PREPS, main_news, status_of
-from .genders import person_genders
-from .model import EventFrame
-from .titles import PERSON_NOUNS
-from .watchlist import EMPTY, Watchlist
+from ..genders import person_genders
+from ..model import EventFrame
+from ..titles import PERSON_NOUNS
+from ..watchlist import EMPTY, Watchlist
+from .index import FrameContext, lemma
+from .roles import doc_roles, group_role, np_words, role_of
+from .status import STATE_PREPS, main_news, status_of
 
 EVENT = "arrest"
 

@@ -40,7 +40,7 @@ class App:
         return store
 
     def feed_poller(self):
-        from wirewatch.feed_poller import FeedPoller
+        from producers.polling.poller import FeedPoller
 
         return FeedPoller(self)
 

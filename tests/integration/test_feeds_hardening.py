@@ -20,7 +20,7 @@ from producers.url_policy import UrlPolicy
 from schemas.tables import Feed
 from tests.integration.test_feeds_poller import read_topic
 from tests.socket_server import SocketServer, serving
-from wirewatch.feed_poller import Batch, FeedPoller, FeedStore, utcnow
+from producers.polling.poller import Batch, FeedPoller, FeedStore, utcnow
 
 
 def rss(prefix: str, n: int, description: str = "A court freed her on {i}.") -> bytes:

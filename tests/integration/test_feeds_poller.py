@@ -26,7 +26,7 @@ from producers.registry import FeedsConfig, FeedSpec, PollerOptions
 from schemas.messages import decode_wire_item
 from schemas.tables import Feed, FeedFile, FeedItem
 from tests.conftest import EVAL_DATA
-from wirewatch.feed_poller import Batch, FeedPoller, utcnow
+from producers.polling.poller import Batch, FeedPoller, utcnow
 
 FEEDS = EVAL_DATA / "feeds"
 XML = "application/xml"

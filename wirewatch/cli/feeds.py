@@ -31,7 +31,7 @@ def _redact(url: str) -> str:
 
 
 def _store(app):
-    from wirewatch.feed_poller import FeedStore
+    from producers.polling.poller import FeedStore
 
     return FeedStore(app.engine)
 
@@ -116,7 +116,7 @@ def _show(args, app) -> int:
 
 
 def _poll(args, app) -> int:
-    from wirewatch.feed_poller import FeedPoller, PollerBusy
+    from producers.polling.poller import FeedPoller, PollerBusy
 
     poller = FeedPoller(app)
     if args.once:

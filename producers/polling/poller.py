@@ -41,10 +41,10 @@ from producers.url_policy import UrlPolicy, redact
 from schemas.messages import MessageError, WireItem, encode
 from wirewatch import metrics
 # Re-exported: tests and `wirewatch feeds` import these from here.
-from wirewatch.feed_buffer import Batch, Buffer  # noqa: F401
-from wirewatch.feed_dirs import poll_dir
-from wirewatch.feed_report import PollReport
-from wirewatch.feed_reconcile import read_back
+from producers.polling.buffer import Batch, Buffer  # noqa: F401
+from producers.polling.dirs import poll_dir
+from producers.polling.report import PollReport
+from producers.polling.reconcile import read_back
 from wirewatch.adapters.postgres_feeds import FeedRow, FeedStore, Sent, permanent, utcnow  # noqa: F401
 
 log = logging.getLogger("wirewatch.feeds")

@@ -13,7 +13,7 @@ from pathlib import Path
 from producers.dir_walk import UnsafeDirectory
 from producers.dropdir import FileIdentity, read_file, scan
 from wirewatch import metrics
-from wirewatch.feed_buffer import Batch
+from producers.polling.buffer import Batch
 from wirewatch.adapters.postgres_feeds import FeedRow
 
 log = logging.getLogger("wirewatch.feeds")

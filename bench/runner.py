@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from bench import machine as machine_mod
 from bench import worst_case_report
+from bench.progress import Progress
 from bench.report import render_markdown
 from bench.stats import evaluate_targets
 
@@ -51,26 +51,6 @@ class Plan:
             freq_docs=200 if quick else 2000,
             matching_repeat=3 if quick else 7,
         )
-
-
-class Progress:
-    def __init__(self, stream=None) -> None:
-        self.t0 = time.monotonic()
-        self.stream = stream or sys.stderr
-        self.phase = ""
-
-    def __call__(self, message: str) -> None:
-        print(f"[{time.monotonic() - self.t0:7.1f}s] {self.phase}{message}", file=self.stream, flush=True)
-
-    def start(self, phase: str) -> float:
-        self.phase = ""
-        self(f"{phase} ...")
-        self.phase = f"{phase.split(':')[0]}: "
-        return time.monotonic()
-
-    def done(self, started: float, summary: str) -> None:
-        self(f"{summary} ({time.monotonic() - started:.1f}s)")
-        self.phase = ""
 
 
 def cores() -> int:

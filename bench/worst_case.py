@@ -377,7 +377,7 @@ def _corpora(value: str) -> tuple[str, ...]:
 def main(argv=None) -> int:
     import argparse
 
-    from bench.runner import Progress
+    from bench.progress import Progress
 
     p = argparse.ArgumentParser(prog="python -m bench.worst_case", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -20,9 +20,9 @@ DRAIN_SECONDS = 60
 
 def _child_main(settings, index: int, log_level: str, log_format: str) -> None:
     from wirewatch.bootstrap import App
-    from wirewatch.cli import _setup_logging
+    from wirewatch.cli.runtime import setup_logging
 
-    _setup_logging(log_level, log_format)
+    setup_logging(log_level, log_format)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C reaches the whole group
@@ -34,7 +34,9 @@ def _child_main(settings, index: int, log_level: str, log_format: str) -> None:
 
 def _forget_metrics_of(pid: int) -> None:
     """A dead child's live gauges (its lag) must not stay in the sum after its replacement starts."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    from wirewatch.settings import metrics_multiproc_dir
+
+    if metrics_multiproc_dir():
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(pid)

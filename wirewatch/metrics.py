@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from wirewatch.settings import metrics_multiproc_dir
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ ANALYSIS_OVER_BUDGET.labels(budget="memory")
 
 
 def registry() -> CollectorRegistry:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if metrics_multiproc_dir():
         from prometheus_client import multiprocess
 
         reg = CollectorRegistry()

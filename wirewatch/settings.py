@@ -113,6 +113,10 @@ class Settings(BaseSettings):
     heartbeat_stale_seconds: float = Field(
         60.0, gt=0, description="A stage whose last heartbeat is older than this is reported unhealthy.",
     )
+    bench_worst_case_limit: int | None = Field(
+        None, ge=1, description="`wirewatch bench` phase (h): at most this many items per corpus "
+                                "(default: all); --worst-case-limit overrides it.",
+    )
     feed_allow_private: bool = Field(
         False, description="Let feeds and `produce URL` fetch loopback, private and link-local addresses."
     )
@@ -124,6 +128,17 @@ class Settings(BaseSettings):
         "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)",
         description="User-Agent header of feed fetches.",
     )
+
+    def delivery_rules_file(self) -> Path:
+        """The delivery rules file, resolved here and only here.
+
+        WIREWATCH_DELIVERY_FILE, as set when this is called, wins even over an explicit
+        `delivery_file=` argument (as it always has: the notifier and the items stage must
+        read the same file as the operator's environment says); then `delivery_file`."""
+        env = os.environ.get("WIREWATCH_DELIVERY_FILE")
+        if env:
+            return Path(env)
+        return self.delivery_file or PROJECT_ROOT / "config" / "delivery.yaml"
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings,
@@ -185,3 +200,24 @@ def _mask_url(url: str) -> str:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+# prometheus_client reads PROMETHEUS_MULTIPROC_DIR itself, once, at import: it is a process-wide
+# switch rather than a setting, so it is read and set here and nowhere else.
+METRICS_MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def metrics_multiproc_dir() -> str | None:
+    """The directory prometheus_client shares between processes, when set."""
+    return os.environ.get(METRICS_MULTIPROC_ENV) or None
+
+
+def use_metrics_multiproc_dir(path: str) -> None:
+    """Set it for this process and the children it starts (before prometheus_client is imported)."""
+    os.environ[METRICS_MULTIPROC_ENV] = path
+
+
+def process_environment() -> dict[str, str]:
+    """A copy of this process's environment, for the processes the local stack starts (PATH,
+    JAVA_HOME): they need it, but wirewatch itself reads its configuration only through Settings."""
+    return dict(os.environ)

@@ -23,7 +23,7 @@ from tests.conftest import ROOT
 from tests.integration.test_feeds_poller import FEEDS, _Handler, content_type_for, manifest, read_topic
 from wirewatch.stack import kafka_broker
 
-POLLER = [sys.executable, "-m", "wirewatch.cli.feeds", "feeds", "poll"]
+POLLER = [sys.executable, "-m", "wirewatch.cli", "feeds", "poll"]
 
 
 class _SlowHandler(_Handler):

@@ -28,7 +28,8 @@ from sqlalchemy import text
 from producers.reuters_text import parse_story
 from tests.conftest import ARTICLES, ROOT, SEED
 from tests.integration.helpers import drain, non_arrest_reuters, publish_items
-from wirewatch.cli import sql as sql_cli
+from wirewatch.cli import alerts as alerts_cli
+from wirewatch.cli import db as db_cli
 from wirewatch.bootstrap import App
 from wirewatch.adapters.postgres_engine import drop_schema, make_engine, upgrade
 from wirewatch.adapters.postgres_retention import prune
@@ -375,13 +376,13 @@ def test_rate_command_records_feedback_and_precision_follows(app, capsys):
     parser = argparse.ArgumentParser(prog="wirewatch alerts")
     parser.add_argument("action", nargs="?", choices=("ack", "mute", "unmute", "show", "rate"))
     parser.add_argument("id", nargs="?", type=int)
-    sql_cli.add_rate_arguments(parser)
+    alerts_cli.add_rate_arguments(parser)
 
-    assert sql_cli.cmd_rate(parser.parse_args(["rate", str(alert_id), "bad", "--note", "wrong person"]), app) == 0
+    assert alerts_cli.cmd_rate(parser.parse_args(["rate", str(alert_id), "bad", "--note", "wrong person"]), app) == 0
     assert f"alert #{alert_id} rated bad" in capsys.readouterr().out
-    assert sql_cli.cmd_rate(parser.parse_args(["rate", str(alert_id), "good", "--by", "dana"]), app) == 0
-    assert sql_cli.cmd_rate(parser.parse_args(["rate", "999", "good"]), app) == 1
-    assert sql_cli.cmd_rate(parser.parse_args(["rate", str(alert_id)]), app) == 2
+    assert alerts_cli.cmd_rate(parser.parse_args(["rate", str(alert_id), "good", "--by", "dana"]), app) == 0
+    assert alerts_cli.cmd_rate(parser.parse_args(["rate", "999", "good"]), app) == 1
+    assert alerts_cli.cmd_rate(parser.parse_args(["rate", str(alert_id)]), app) == 2
     with app.engine.connect() as conn:
         rows = conn.execute(text("SELECT rating, note, rated_by FROM alert_feedback ORDER BY id")).all()
         stats = conn.execute(text("SELECT rated_alerts, rated_good, rated_bad, topic_precision "
@@ -404,7 +405,7 @@ def db_parser() -> argparse.ArgumentParser:
     """The `wirewatch db` parser as cli.py builds it once `prune` is wired in."""
     parser = argparse.ArgumentParser(prog="wirewatch db")
     parser.add_argument("action", choices=["upgrade", "current", "prune"])
-    sql_cli.add_prune_arguments(parser)
+    db_cli.add_prune_arguments(parser)
     return parser
 
 
@@ -438,12 +439,12 @@ def test_prune_clears_old_bodies_and_mentions_and_keeps_alerts_and_evidence(app,
 
     # --dry-run counts and changes nothing.
     args = db_parser().parse_args(["prune", "--older-than", "90d", "--dry-run", "--json"])
-    assert sql_cli.cmd_prune(args, app) == 0
+    assert db_cli.cmd_prune(args, app) == 0
     assert '"bodies": 3' in capsys.readouterr().out
     assert snapshot(app) == before
 
     args = db_parser().parse_args(["prune", "--older-than", "90d"])
-    assert sql_cli.cmd_prune(args, app) == 0
+    assert db_cli.cmd_prune(args, app) == 0
     out = capsys.readouterr().out
     assert f"cleared 3 bodies and {old_mentions} mentions in 3 items; kept 1 alerts and 3 evidence rows" in out
 
@@ -478,6 +479,6 @@ def test_prune_clears_old_bodies_and_mentions_and_keeps_alerts_and_evidence(app,
 
 def test_prune_rejects_a_bad_duration(app, capsys):
     args = db_parser().parse_args(["prune", "--older-than", "ninety"])
-    assert sql_cli.cmd_prune(args, app) == 2
+    assert db_cli.cmd_prune(args, app) == 2
     assert "invalid duration 'ninety'" in capsys.readouterr().err
-    assert sql_cli.cmd_prune(db_parser().parse_args(["prune"]), app) == 2
+    assert db_cli.cmd_prune(db_parser().parse_args(["prune"]), app) == 2

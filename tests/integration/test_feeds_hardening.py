@@ -137,7 +137,7 @@ def test_private_address_feeds_are_refused_by_default(app, serve, capsys, monkey
 
 
 def test_feeds_add_refuses_a_private_address_by_default(app, monkeypatch, capsys):
-    from wirewatch.cli import feeds as feeds_cli
+    from wirewatch import cli
     from wirewatch.settings import get_settings
 
     for key, value in {"WIREWATCH_TOPIC_PREFIX": app.settings.topic_prefix,
@@ -146,14 +146,14 @@ def test_feeds_add_refuses_a_private_address_by_default(app, monkeypatch, capsys
     monkeypatch.delenv("WIREWATCH_FEED_ALLOW_HOSTS", raising=False)
     get_settings.cache_clear()
     try:
-        assert feeds_cli.main(["feeds", "add", "http://192.168.1.20/rss"]) == 2
-        assert feeds_cli.main(["feeds", "add", "https://bob:s3cret@feeds.example.com/rss"]) == 2
+        assert cli.main(["feeds", "add", "http://192.168.1.20/rss"]) == 2
+        assert cli.main(["feeds", "add", "https://bob:s3cret@feeds.example.com/rss"]) == 2
         err = capsys.readouterr().err
         assert "private address" in err and "WIREWATCH_FEED_ALLOW_HOSTS" in err and "s3cret" not in err
-        assert feeds_cli.main(["feeds", "add", "dir:/"]) == 2
+        assert cli.main(["feeds", "add", "dir:/"]) == 2
         monkeypatch.setenv("WIREWATCH_FEED_ALLOW_HOSTS", "192.168.1.0/24")
         get_settings.cache_clear()
-        assert feeds_cli.main(["feeds", "add", "http://192.168.1.20/rss"]) == 0   # allowed explicitly
+        assert cli.main(["feeds", "add", "http://192.168.1.20/rss"]) == 0   # allowed explicitly
     finally:
         get_settings.cache_clear()
 

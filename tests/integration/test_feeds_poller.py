@@ -368,7 +368,7 @@ def test_crash_between_ack_and_mark_is_reconciled_not_resent(app, server):
 
 
 def test_feeds_cli_add_poll_show_remove(app, server, tmp_path, monkeypatch, capsys):
-    from wirewatch.cli import feeds as feeds_cli
+    from wirewatch import cli
     from wirewatch.settings import get_settings
 
     registry = tmp_path / "feeds.yaml"
@@ -381,12 +381,12 @@ def test_feeds_cli_add_poll_show_remove(app, server, tmp_path, monkeypatch, caps
         monkeypatch.setenv(key, value)
     get_settings.cache_clear()
     try:
-        assert feeds_cli.main(["feeds", "add", f"{server}/feedparser-tests/illformed/aaa_illformed.xml",
+        assert cli.main(["feeds", "add", f"{server}/feedparser-tests/illformed/aaa_illformed.xml",
                                "--name", "broken", "--interval", "60"]) == 0
-        assert feeds_cli.main(["feeds", "add", "ftp://nope/x"]) == 2
-        assert feeds_cli.main(["feeds", "poll", "--once"]) == 0
+        assert cli.main(["feeds", "add", "ftp://nope/x"]) == 2
+        assert cli.main(["feeds", "poll", "--once"]) == 0
         capsys.readouterr()
-        assert feeds_cli.main(["feeds", "show"]) == 0
+        assert cli.main(["feeds", "show"]) == 0
         out = capsys.readouterr().out
         blocks = {b.split("\n", 1)[0]: b for b in ("\n" + out).split("\n#") if b.strip()}
         wsj = next(b for h, b in blocks.items() if "WSJ" in h)
@@ -397,10 +397,10 @@ def test_feeds_cli_add_poll_show_remove(app, server, tmp_path, monkeypatch, caps
         assert "backing off: 1 failure(s) in a row" in empty
         broken = next(b for h, b in blocks.items() if "broken" in h)
         assert "malformed (bozo): SAXParseException" in broken and "items published: 0 " in broken
-        assert feeds_cli.main(["feeds", "list"]) == 0
+        assert cli.main(["feeds", "list"]) == 0
         assert capsys.readouterr().out.count("\n") == 3
-        assert feeds_cli.main(["feeds", "remove", f"{server}/feedparser-tests/illformed/aaa_illformed.xml"]) == 0
-        assert feeds_cli.main(["feeds", "show", "--json"]) == 0
+        assert cli.main(["feeds", "remove", f"{server}/feedparser-tests/illformed/aaa_illformed.xml"]) == 0
+        assert cli.main(["feeds", "show", "--json"]) == 0
         shown = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
         assert len(shown) == 2 and {"last_status", "last_error", "items_published", "next_poll_at"} <= set(shown[0])
     finally:

@@ -70,11 +70,11 @@ def test_prometheus_client_is_not_imported_before_run_sets_the_multiprocess_dir(
     import sys
     from pathlib import Path
 
-    code = ("import sys\nfrom wirewatch import cli\n"
-            "cli.cmd_run = lambda args, app: print('prometheus_client' in sys.modules) or 0\n"
+    code = ("import sys\nfrom wirewatch import cli\nfrom wirewatch.cli import stream\n"
+            "stream.cmd_run = lambda args, app: print('prometheus_client' in sys.modules) or 0\n"
             "sys.exit(cli.main(['run']))\n")
     env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          cwd=Path(cli.__file__).resolve().parents[1], env=env)
+                          cwd=Path(cli.__file__).resolve().parents[2], env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"

@@ -1,28 +1,19 @@
-"""CLI for alerting: `alerts ack|mute|unmute|show ID`, `deliveries`, `notify`.
+"""The analyst's alert commands: `alerts [ack|mute|unmute|show|rate ID]`, `deliveries`, `notify`.
 
-cli.py merges it in two calls (see the module's `register` and `add_alert_actions`):
-
-    from wirewatch.cli import alerts as alerting_cli
-    ...
-    p = sub.add_parser("alerts", ...)          # the existing listing command
-    alerting_cli.add_alert_actions(p)          # adds optional `ACTION ID`
-    ...
-    alerting_cli.register(sub)                 # adds `deliveries` and `notify`
-
-and, first thing in cmd_alerts:
-
-    handled = alerting_cli.handle_alert_action(args, app)
-    if handled is not None:
-        return handled
+Reads go through ``wirewatch.views`` and writes through ``wirewatch.alert_actions``: no SQL here.
 """
 from __future__ import annotations
 
+import getpass
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+
+from wirewatch.cli.args import ALERT_ID, BIGINT_MAX, ROW_LIMIT, bounded_int
+from wirewatch.cli.runtime import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, fail, stop_on_signals
 
 ACTIONS = ("ack", "mute", "unmute", "show", "rate")
+RATINGS = ("good", "bad")
 
 
 def add_alert_actions(alerts_parser) -> None:
@@ -30,65 +21,91 @@ def add_alert_actions(alerts_parser) -> None:
                                help="ack: mark seen; mute: no more email about it (pending ones are "
                                     "dropped); unmute; show: the alert, its evidence and deliveries; "
                                     "rate: good|bad feedback for precision")
-    from wirewatch.cli.args import ALERT_ID
-
     alerts_parser.add_argument("id", nargs="?", type=ALERT_ID, help="alert id (with an action)")
-    from wirewatch.cli import sql as sql_cli
-
-    sql_cli.add_rate_arguments(alerts_parser)  # `rating` (good|bad), --note, --by
+    add_rate_arguments(alerts_parser)
 
 
-def handle_alert_action(args, app) -> int | None:
-    """None when no action was given (the caller lists alerts as before)."""
-    action = getattr(args, "action", None)
-    if action is None:
+def add_rate_arguments(alerts_parser) -> None:
+    """After the `action` and `id` positionals: `wirewatch alerts rate 12 good --note '...'`."""
+    alerts_parser.add_argument("rating", nargs="?", choices=RATINGS,
+                               help="with `rate`: good (a true alert) or bad (a false alarm)")
+    alerts_parser.add_argument("--note", help="with `rate`: why (free text, stored with the rating)")
+    alerts_parser.add_argument("--by", dest="rated_by", metavar="NAME",
+                               help="with `rate`: who rates (default: your login name)")
+
+
+def _login() -> str | None:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (containers): the database user is recorded
         return None
-    if args.id is None:
-        print(f"wirewatch alerts {action}: give the alert id, e.g. `wirewatch alerts {action} 1`", file=sys.stderr)
-        return 2
-    if action == "rate":
-        from wirewatch.cli.sql import cmd_rate
 
+
+def cmd_rate(args, app) -> int:
+    from wirewatch.alert_actions import rate_alert
+
+    if getattr(args, "rating", None) is None:
+        return fail("alerts rate", f"give the rating, e.g. `wirewatch alerts rate {args.id} good` "
+                                   f"(or bad, with --note 'why')", EXIT_USAGE)
+    rated_by = getattr(args, "rated_by", None) or _login()
+    feedback_id = rate_alert(app.engine, args.id, args.rating, getattr(args, "note", None), rated_by)
+    if feedback_id is None:
+        print(f"no alert #{args.id}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(f"alert #{args.id} rated {args.rating}" + (f" by {rated_by}" if rated_by else "")
+          + f" (feedback {feedback_id}); precision per topic: SELECT * FROM topic_stats_v")
+    return EXIT_OK
+
+
+def _alert_action(args, app) -> int:
+    from wirewatch.alert_actions import set_alert_state
+
+    action = args.action
+    if args.id is None:
+        return fail(f"alerts {action}", f"give the alert id, e.g. `wirewatch alerts {action} 1`", EXIT_USAGE)
+    if action == "rate":
         return cmd_rate(args, app)
     if action == "show":
         return _show(app, args.id, getattr(args, "json", False))
-    from sqlalchemy import update
-
-    from schemas.tables import Alert, Delivery
-
-    now = datetime.now(timezone.utc)
-    with app.engine.begin() as conn:
-        values = {"ack": {"acked_at": now}, "mute": {"muted_at": now}, "unmute": {"muted_at": None}}[action]
-        found = conn.execute(update(Alert).where(Alert.id == args.id).values(**values).returning(Alert.id)).first()
-        if found is None:
-            print(f"no alert #{args.id}", file=sys.stderr)
-            return 1
-        dropped = 0
-        if action == "mute":
-            dropped = conn.execute(update(Delivery).where(Delivery.alert_id == args.id, Delivery.status == "pending")
-                                   .values(status="muted", last_error="alert muted by an operator")).rowcount
-    extra = f"; {dropped} pending email(s) dropped" if action == "mute" else ""
+    change = set_alert_state(app.engine, args.id, action)
+    if change is None:
+        print(f"no alert #{args.id}", file=sys.stderr)
+        return EXIT_FAILURE
+    extra = f"; {change.dropped} pending email(s) dropped" if action == "mute" else ""
     print(f"alert #{args.id} {dict(ack='acknowledged', mute='muted', unmute='unmuted')[action]}{extra}")
-    return 0
+    return EXIT_OK
+
+
+def cmd_alerts(args, app) -> int:
+    from wirewatch.views import latest_alerts
+
+    if getattr(args, "action", None) is not None:
+        return _alert_action(args, app)
+    rows = latest_alerts(app.engine, topic=args.topic, limit=args.limit)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, default=str, ensure_ascii=False))
+        return EXIT_OK
+    if not rows:
+        print("no alerts")
+    for row in rows:
+        print(f"#{row['id']} [{row['topic_title'] or row['topic']}] {row['target'] or '-'}"
+              f" ({row['target_role'] or '-'}, {row['action'] or row['event'] or 'match'}"
+              f"{', ' + row['place'] if row['place'] else ''})")
+        print(f"    why: {row['rule']} (topic v{row['topic_version']}, score {row['score']})")
+        print(f"    evidence: {row['evidence']}")
+        print(f"    item: {row['item_id']}  {row['headline'] or ''}".rstrip())
+    return EXIT_OK
 
 
 def _show(app, alert_id: int, as_json: bool) -> int:
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
+    from wirewatch.views import alert_detail
 
-    from schemas.tables import Alert, Delivery
-    from wirewatch.notifier import load_alert_views
-
-    with app.engine.connect() as conn:
-        views = load_alert_views(conn, [alert_id])
-        session = Session(bind=conn)
-        row = session.scalars(select(Alert).where(Alert.id == alert_id)).one_or_none()
-        deliveries = session.scalars(select(Delivery).where(Delivery.alert_id == alert_id)
-                                     .order_by(Delivery.escalation, Delivery.id)).all()
-    if row is None:
+    detail = alert_detail(app.engine, alert_id)
+    if detail is None:
         print(f"no alert #{alert_id}", file=sys.stderr)
-        return 1
-    v = views[alert_id]
+        return EXIT_FAILURE
+    v, row, deliveries = detail.view, detail.row, detail.deliveries
     if as_json:
         print(json.dumps({
             "id": v.id, "event_key": row.event_key, "topic": v.topic, "topic_title": v.topic_title,
@@ -100,7 +117,7 @@ def _show(app, alert_id: int, as_json: bool) -> int:
                           "stage": e.stage, "sentence": e.sentence} for e in v.evidence],
             "deliveries": [_delivery_dict(d) for d in deliveries],
         }, default=str, ensure_ascii=False))
-        return 0
+        return EXIT_OK
     state = "muted" if row.muted_at else "acknowledged" if row.acked_at else "open"
     print(f"#{v.id} [{v.topic_title}] {v.label} - {v.stage or v.action or '-'} ({state})")
     print(f"    why: {v.rule} (topic {v.topic} v{v.topic_version})")
@@ -116,7 +133,7 @@ def _show(app, alert_id: int, as_json: bool) -> int:
     for d in deliveries:
         print(f"    delivery {d.id}: {d.recipient} level {d.escalation} {d.status}"
               + (f" ({d.last_error})" if d.last_error and d.status != "sent" else ""))
-    return 0
+    return EXIT_OK
 
 
 def _delivery_dict(d) -> dict:
@@ -126,32 +143,20 @@ def _delivery_dict(d) -> dict:
 
 
 def cmd_deliveries(args, app) -> int:
-    from sqlalchemy import select, update
-    from sqlalchemy.orm import Session
-
-    from schemas.tables import Delivery
-    from wirewatch.notifier import FAILED_STATES
+    from wirewatch.alert_actions import requeue_delivery
+    from wirewatch.views import deliveries
 
     if args.retry is not None:
-        with app.engine.begin() as conn:
-            row = conn.execute(
-                update(Delivery).where(Delivery.id == args.retry, Delivery.status.in_(FAILED_STATES))
-                .values(status="pending", attempts=0, next_attempt_at=datetime.now(timezone.utc),
-                        last_error="requeued by an operator").returning(Delivery.id)).first()
-        if row is None:
+        if not requeue_delivery(app.engine, args.retry):
             print(f"delivery {args.retry} is not failed or uncertain", file=sys.stderr)
-            return 1
+            return EXIT_FAILURE
         print(f"delivery {args.retry} requeued; the next `wirewatch notify` sends it")
-        return 0
-    stmt = select(Delivery).order_by(Delivery.id.desc()).limit(args.limit)
-    if args.failed:
-        stmt = stmt.where(Delivery.status.in_(FAILED_STATES))
-    with Session(app.engine) as session:
-        rows = session.scalars(stmt).all()
+        return EXIT_OK
+    rows = deliveries(app.engine, args.limit, failed_only=args.failed)
     if args.json:
         for d in rows:
             print(json.dumps(_delivery_dict(d), default=str, ensure_ascii=False))
-        return 0
+        return EXIT_OK
     if not rows:
         print("no failed or uncertain deliveries" if args.failed else "no deliveries")
     for d in rows:
@@ -161,34 +166,35 @@ def cmd_deliveries(args, app) -> int:
               + (f" {d.plan}" if d.status == "pending" and d.plan else ""))
         if d.last_error and d.status != "sent":
             print(f"    {d.last_error}")
-    return 0
+    return EXIT_OK
 
 
 def cmd_notify(args, app) -> int:
-    from wirewatch.notifier import build_notifier
-
-    notifier = app.notifier() if hasattr(app, "notifier") else build_notifier(app)
+    notifier = app.notifier()
     log = logging.getLogger("wirewatch.notify")
     if args.once:
         stats = notifier.run_once()
         print(stats.summary())
-        return 1 if stats.failed else 0
-    from wirewatch.cli import _stop_on_signals
-
-    stop = _stop_on_signals()
+        return EXIT_FAILURE if stats.failed else EXIT_OK
+    stop = stop_on_signals()
     log.info("notifier running (every %.0fs); SIGTERM or Ctrl-C to stop", notifier.config.poll_seconds)
     stats = notifier.run(stop)
     log.info("notifier stopped: %s", stats.summary())
-    return 0
+    return EXIT_OK
 
 
-def register(subparsers) -> None:
-    from wirewatch.cli.args import BIGINT_MAX, ROW_LIMIT, bounded_int
+def register(sub) -> None:
+    p = sub.add_parser("alerts", help="print the latest alerts and why they fired")
+    p.add_argument("--topic", help="only this watched topic (name)")
+    p.add_argument("--limit", type=ROW_LIMIT, default=20, help="at most this many alerts (default 20)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    add_alert_actions(p)
+    p.set_defaults(func=cmd_alerts)
 
-    p = subparsers.add_parser("deliveries", help="the alert email outbox: pending, sent, failed, uncertain",
-                              description="List email deliveries (newest first). --failed shows failed and "
-                                          "uncertain ones (uncertain: the server may have accepted it; never "
-                                          "resent automatically).")
+    p = sub.add_parser("deliveries", help="the alert email outbox: pending, sent, failed, uncertain",
+                       description="List email deliveries (newest first). --failed shows failed and "
+                                   "uncertain ones (uncertain: the server may have accepted it; never "
+                                   "resent automatically).")
     p.add_argument("--failed", action="store_true", help="only failed and uncertain deliveries")
     p.add_argument("--retry", type=bounded_int(1, BIGINT_MAX, "a delivery id"), metavar="ID",
                    help="requeue one failed/uncertain delivery (may duplicate)")
@@ -196,8 +202,8 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(func=cmd_deliveries)
 
-    p = subparsers.add_parser("notify", help="send due alert emails (SMTP), once or until SIGTERM",
-                              description="Plan, claim and send due deliveries through SMTP. --once: one pass "
-                                          "then exit (cron); exit 1 if a delivery failed for good.")
+    p = sub.add_parser("notify", help="send due alert emails (SMTP), once or until SIGTERM",
+                       description="Plan, claim and send due deliveries through SMTP. --once: one pass "
+                                   "then exit (cron); exit 1 if a delivery failed for good.")
     p.add_argument("--once", action="store_true", help="process due deliveries once and exit")
     p.set_defaults(func=cmd_notify)

@@ -5,17 +5,16 @@ Registered by cli.py with ``bench_cli.register(sub)``; also runs as
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 from bench.runner import DEFAULT_STORIES, QUICK_STORIES
 from bench.worst_case import DEFAULT_TIMEOUT as WORST_CASE_TIMEOUT
 from bench.worst_case import QUICK_LIMIT as QUICK_WORST_CASE
+from wirewatch.cli.runtime import EXIT_OK
 from wirewatch.settings import PROJECT_ROOT
 
 DEFAULT_OUT = PROJECT_ROOT / "bench"
-WORST_CASE_LIMIT_ENV = "WIREWATCH_BENCH_WORST_CASE_LIMIT"
 
 
 def cmd_bench(args, app) -> int:
@@ -27,20 +26,21 @@ def cmd_bench(args, app) -> int:
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
 
     out = Path(args.out)
+    limit = args.worst_case_limit or app.settings.bench_worst_case_limit
     if args.profile:
         profiles = runner.run_profiles(app.settings, out, args.stories)
         print(runner.render_hot_spots(profiles))
-        return 0
+        return EXIT_OK
     if args.only == "worst-case":
-        results = runner.run_worst_case_only(app.settings, out, args.worst_case_limit, args.worst_case_timeout,
+        results = runner.run_worst_case_only(app.settings, out, limit, args.worst_case_timeout,
                                              quick=args.quick)
     else:
         results = runner.run_bench(app.settings, out, stories=args.stories, quick=args.quick,
-                                   worst_case_limit=args.worst_case_limit,
+                                   worst_case_limit=limit,
                                    worst_case_timeout=args.worst_case_timeout)
     print((out / "results.md").read_text(encoding="utf-8"))
     print(f"wrote {out / 'results.json'} and {out / 'results.md'} in {results['duration_s']:.0f}s", file=sys.stderr)
-    return 0
+    return EXIT_OK
 
 
 def _positive(value: str) -> int:
@@ -69,9 +69,8 @@ def add_arguments(p) -> None:
                    help="run one part alone: worst-case = phase (h), every item of eng.testb, the Reuters "
                         "corpus and the feed files analysed one at a time (needs neither Kafka nor PostgreSQL)")
     p.add_argument("--worst-case-limit", type=_positive, metavar="N",
-                   default=os.environ.get(WORST_CASE_LIMIT_ENV) or None,  # a string: argparse checks it like the option
                    help=f"phase (h): at most N items per corpus (default: all; {QUICK_WORST_CASE} with --quick; "
-                        f"or ${WORST_CASE_LIMIT_ENV})")
+                        "or WIREWATCH_BENCH_WORST_CASE_LIMIT)")
     p.add_argument("--worst-case-timeout", type=_positive_float, metavar="S",
                    help=f"phase (h): seconds before an item's analysis is killed (default {WORST_CASE_TIMEOUT:g})")
     p.add_argument("--profile", action="store_true",

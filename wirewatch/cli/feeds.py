@@ -1,9 +1,4 @@
-"""`wirewatch feeds add|list|remove|show|poll`: the feed registry and the poller.
-
-Registered into the main parser by `register(subparsers)` (wirewatch/cli/__init__.py). Until
-then, `python -m wirewatch.cli.feeds feeds ...` runs the same commands through
-wirewatch.cli.main.
-"""
+"""`wirewatch feeds add|list|remove|show|poll`: the feed registry and the poller."""
 from __future__ import annotations
 
 import json
@@ -11,7 +6,7 @@ import logging
 import sys
 from datetime import datetime, timezone
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+from wirewatch.cli.runtime import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, stop_on_signals
 
 
 def _ago(when: datetime | None, now: datetime) -> str:
@@ -127,9 +122,7 @@ def _poll(args, app) -> int:
             return EXIT_FAILURE
         print(report.summary())
         return EXIT_FAILURE if report.pending else EXIT_OK
-    from wirewatch.cli import _stop_on_signals
-
-    stop = _stop_on_signals()
+    stop = stop_on_signals()
     logging.getLogger("wirewatch.feeds").info("polling feeds until SIGTERM or Ctrl-C")
     poller.run(stop)
     print(poller.report.summary())
@@ -162,36 +155,3 @@ def register(subparsers) -> None:
     o.add_argument("--timeout", type=bounded_float(0.1, 3600), default=None,
                    help="with --once: give up waiting for the broker after this many seconds (exit 1)")
     p.set_defaults(func=cmd_feeds)
-
-
-def _has_feeds(parser) -> bool:
-    import argparse
-
-    return any(isinstance(a, argparse._SubParsersAction) and "feeds" in a.choices for a in parser._actions)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m wirewatch.cli.feeds feeds ...`: wirewatch.cli.main, with `feeds` registered if missing."""
-    import argparse
-
-    from wirewatch import cli
-
-    original = cli.build_parser
-
-    def build_parser():
-        parser = original()
-        if not _has_feeds(parser):
-            for action in parser._actions:
-                if isinstance(action, argparse._SubParsersAction):
-                    register(action)
-        return parser
-
-    cli.build_parser = build_parser
-    try:
-        return cli.main(argv)
-    finally:
-        cli.build_parser = original
-
-
-if __name__ == "__main__":
-    sys.exit(main())

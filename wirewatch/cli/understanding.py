@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from wirewatch.cli.runtime import EXIT_OK, EXIT_USAGE
 from wirewatch.settings import PROJECT_ROOT
 
 EVAL_DATA = PROJECT_ROOT.parent / "shared" / "eval-data"
@@ -25,7 +26,7 @@ def cmd_extract(args, app) -> int:
 
     n = extract_jsonl(sys.stdin, sys.stdout, app.analyzer)
     _err(f"extracted entities for {n} line(s)")
-    return 0
+    return EXIT_OK
 
 
 def cmd_match(args, app) -> int:
@@ -37,12 +38,12 @@ def cmd_match(args, app) -> int:
         matcher = Matcher(load_topics(args.topics or app.settings.topics_file))
     except TopicFileError as exc:
         _err(str(exc))
-        return 2
+        return EXIT_USAGE
     analyse = None if args.no_nlp else app.analyzer.analyse
     stats = match_jsonl(sys.stdin, sys.stdout, matcher, analyse)
     _err(f"{stats['items']} item(s), {stats['matched_items']} matched, {stats['matches']} match(es), "
          f"{stats['errors']} error(s)")
-    return 0
+    return EXIT_OK
 
 
 def cmd_eval_ner(args, app) -> int:
@@ -51,7 +52,7 @@ def cmd_eval_ner(args, app) -> int:
     path = Path(args.conll or EVAL_DATA / "conll2003" / "eng.testb")
     if not path.exists():
         _err(f"no CoNLL file at {path}: pass --conll FILE")
-        return 2
+        return EXIT_USAGE
     result = run_ner_eval(str(path), args.limit, progress=_err)
     print(format_report(result))
     ours = result["wirewatch"]["micro_PER_ORG_LOC"]["f1"]
@@ -59,7 +60,7 @@ def cmd_eval_ner(args, app) -> int:
     print(f"\nF1 on PER+ORG+LOC: wirewatch {ours:.3f}, bare en_core_web_sm {bare:.3f} (same run, same text)")
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))
-    return 0
+    return EXIT_OK
 
 
 def _topic_predictor(topics_file: Path, topic: str):
@@ -98,36 +99,32 @@ def cmd_eval_topics(args, app) -> int:
     _err(f"evaluated in {time.monotonic() - started:.0f}s")
     if args.json:
         Path(args.json).write_text(json.dumps({"documents": d, "sentences": s}, indent=2, default=str))
-    return 0
+    return EXIT_OK
 
 
 def cmd_backtest(args, app) -> int:
-    from sqlalchemy import or_, select
-
     from consumers.matching.engine import Matcher, MatchInput
     from consumers.matching.topics import TopicFileError, load_topics
-    from schemas.tables import Alert, Item
+    from wirewatch.views import alerted_item_ids, stored_items
 
     try:
         topics = [t for t in load_topics(args.topics or app.settings.topics_file) if t.name == args.topic]
     except TopicFileError as exc:
         _err(str(exc))
-        return 2
+        return EXIT_USAGE
     if not topics:
         _err(f"no topic named {args.topic!r} in {args.topics or app.settings.topics_file}")
-        return 2
+        return EXIT_USAGE
     matcher = Matcher(topics)
-    stmt = select(Item.id, Item.headline, Item.body, Item.received_at).order_by(Item.received_at)
+    since = None
     if args.since:
         from wirewatch.cli.args import since_date
 
         # A datetime, not the string: a string binds as varchar, and PostgreSQL has no
         # `timestamptz >= varchar` (every `--since` failed).
         since = since_date(args.since) if isinstance(args.since, str) else args.since
-        stmt = stmt.where(or_(Item.published_at >= since, Item.received_at >= since))
-    with app.engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-        alerted = {r.item_id for r in conn.execute(select(Alert.item_id).where(Alert.topic_name == args.topic))}
+    rows = stored_items(app.engine, since)
+    alerted = alerted_item_ids(app.engine, args.topic)
     _err(f"backtesting {args.topic} (v{topics[0].version}) over {len(rows)} stored item(s); nothing is sent")
     fired = 0
     for start in range(0, len(rows), 64):
@@ -140,7 +137,7 @@ def cmd_backtest(args, app) -> int:
                 print(f"{state:15} {row.id} {m.target or '-'}: {m.evidence[:150]}")
         _err(f"  {min(start + 64, len(rows))}/{len(rows)} items")
     print(f"{fired} match(es) would fire over {len(rows)} item(s)")
-    return 0
+    return EXIT_OK
 
 
 def register(sub) -> None:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from wirewatch.settings import Settings
+from wirewatch.settings import Settings, process_environment
 from wirewatch.stack.prereqs import StackError, find_postgres_bindir, install_postgres
 from wirewatch.stack.processes import loopback_ipv4, pid_alive, port_open, read_pid, tail
 
@@ -131,7 +131,7 @@ def socket_dir_for(base: Path) -> Path:
 
 def _env() -> dict[str, str]:
     # PGHOST/PGPORT/PGDATA... from the caller's shell must not redirect our tools.
-    return {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    return {k: v for k, v in process_environment().items() if not k.startswith("PG")}
 
 
 def _run(cluster: Cluster, cmd: list[str], what: str, stdin: str | None = None,

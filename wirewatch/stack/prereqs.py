@@ -12,6 +12,8 @@ import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from wirewatch.settings import process_environment
+
 MIN_JAVA = 17  # Kafka 4.x brokers need Java 17+.
 JAVA_HINT = "install it with `apt-get install -y openjdk-17-jdk-headless`"
 MAVEN_HINT = "install it with `apt-get install -y maven`"
@@ -25,7 +27,7 @@ class StackError(RuntimeError):
 
 def find_java(env: Mapping[str, str] | None = None) -> str | None:
     """The java to run: $JAVA_HOME/bin/java when set (what Maven uses too), else PATH."""
-    env = os.environ if env is None else env
+    env = process_environment() if env is None else env
     home = env.get("JAVA_HOME")
     if home:
         candidate = Path(home) / "bin" / "java"
@@ -75,7 +77,7 @@ def require_java(env: Mapping[str, str] | None = None) -> str:
 
 def require_maven(env: Mapping[str, str] | None = None) -> str:
     """Path of `mvn` (only needed while Kafka's jars are not yet in the stack dir)."""
-    env = os.environ if env is None else env
+    env = process_environment() if env is None else env
     mvn = shutil.which("mvn", path=env.get("PATH", os.defpath))
     if mvn is None:
         raise StackError(
@@ -102,7 +104,7 @@ def find_postgres_bindir(root: Path = POSTGRES_ROOT, prefer: str | None = None) 
 
 def install_postgres(log: Callable[[str], None], env: Mapping[str, str] | None = None) -> Path:
     """Install Debian's `postgresql` with apt-get and return its bin dir."""
-    env = dict(os.environ if env is None else env)
+    env = dict(process_environment() if env is None else env)
     apt = shutil.which("apt-get", path=env.get("PATH", os.defpath))
     if apt is None:
         raise StackError(

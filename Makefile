@@ -11,7 +11,7 @@ SAMPLE ?= samples/wire
 help:
 	@echo "make run     - install, start Kafka + PostgreSQL, publish and process the sample wire, print alerts"
 	@echo "make test    - install, start the stack, run unit + integration + e2e tests"
-	@echo "make lint    - ruff (pyflakes, pycodestyle, bugbear); make test runs it first"
+	@echo "make lint    - ruff, and mypy on producers/ consumers/ schemas/; make test runs it first"
 	@echo "make bench   - run the benchmark (writes bench/results.json)"
 	@echo "make stack-down / stack-status - stop or inspect the local stack"
 
@@ -48,6 +48,7 @@ run: db
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Fast feedback first: the linter, pure unit tests, then the real services, then the real daemon.
 test: lint stack

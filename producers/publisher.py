@@ -9,7 +9,7 @@ from schemas.messages import MessageError, WireItem, encode
 
 
 class Pending(Protocol):
-    def get(self, timeout: float | None = None): ...
+    def get(self, timeout: float | None = None) -> object: ...
 
 
 class Outbound(Protocol):

@@ -10,19 +10,19 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
 from producers.dir_walk import UnsafeDirectory, check_root
 from producers.schedule import MIN_INTERVAL
-from producers.url_policy import UrlRefused, redact
+from producers.url_policy import UrlPolicy, UrlRefused, redact
 
 MAX_INTERVAL = 365 * 86400.0
 
 DEFAULT_INTERVAL = 300.0
 DEFAULT_DIR_INTERVAL = 5.0
-ENV_FEEDS_FILE = "WIREWATCH_FEEDS_FILE"
 
 
 class RegistryError(ValueError):
@@ -70,7 +70,7 @@ def dir_url(path: str | Path) -> str:
         raise RegistryError(f"drop directory refused: {exc}") from None
 
 
-def validate_url(url: str, policy=None) -> str:
+def validate_url(url: str, policy: UrlPolicy | None = None) -> str:
     """The normalised URL. With a UrlPolicy, its addresses are checked too (literal ones, and names
     as they resolve now; the fetch checks again on every connect)."""
     url = url.strip()
@@ -95,7 +95,7 @@ def validate_url(url: str, policy=None) -> str:
     return url
 
 
-def _interval(value, where: str) -> float:
+def _interval(value: Any, where: str) -> float:  # Any: whatever the YAML held
     try:
         interval = float(value)
     except (TypeError, ValueError):
@@ -163,18 +163,8 @@ def parse_registry(text: str, source: str = "<feeds>", base_dir: Path | None = N
     return FeedsConfig(specs, opts, source)
 
 
-def feeds_file(settings=None) -> Path:
-    """settings.feeds_file when the setting exists, else $WIREWATCH_FEEDS_FILE, else config/feeds.yaml."""
-    configured = getattr(settings, "feeds_file", None) if settings is not None else None
-    if configured:
-        return Path(configured)
-    env = os.environ.get(ENV_FEEDS_FILE)
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "config" / "feeds.yaml"
-
-
 def load_registry(path: Path) -> FeedsConfig:
+    """The registry file at `path` (settings.feeds_file, WIREWATCH_FEEDS_FILE); none there: no file feeds."""
     if not path.is_file():
         return FeedsConfig(source=str(path))
     return parse_registry(path.read_text(encoding="utf-8"), str(path), base_dir=path.parent)

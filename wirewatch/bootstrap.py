@@ -39,10 +39,36 @@ class App:
         store.set_delivery_rules(self.delivery_rules)
         return store
 
-    def feed_poller(self):
-        from producers.polling.poller import FeedPoller
+    def feed_poller(self, config=None):
+        """The feed poller on PostgreSQL, Kafka and HTTP; `config` replaces the feeds file (not re-read)."""
+        from functools import partial
 
-        return FeedPoller(self)
+        from producers.polling.poller import FeedPoller
+        from producers.registry import load_registry
+        from producers.url_policy import UrlPolicy
+        from wirewatch.adapters import kafka_bus as bus
+        from wirewatch.adapters.http_fetch import USER_AGENT, FetchLimits, fetch_feed
+        from wirewatch.adapters.kafka_feeds import read_back, record_too_large
+        from wirewatch.adapters.postgres_feeds import FeedStore, PollerLock
+        from wirewatch.poller_metrics import PrometheusPollObserver
+
+        settings = self.settings
+        path = None if config is not None else settings.feeds_file
+        config = config if config is not None else load_registry(path)
+        timeout_ms = int(config.options.publish_timeout * 1000)
+
+        def connect():
+            bus.ensure_topics(settings, self.names)
+            return self.producer_bus(request_timeout_ms=min(10_000, max(1000, timeout_ms // 2)),
+                                     delivery_timeout_ms=max(timeout_ms, 15_000), max_block_ms=10_000,
+                                     client_id="wirewatch-feed-poller")
+
+        fetch = partial(fetch_feed, limits=FetchLimits.of(config.options), policy=UrlPolicy.from_settings(settings),
+                        user_agent=settings.feed_user_agent or USER_AGENT)
+        return FeedPoller(store=FeedStore(self.engine), lock=PollerLock(self.engine, settings.db_schema),
+                          connect=connect, fetch=fetch, reader=partial(read_back, settings.kafka_bootstrap),
+                          topic=self.names.items, config=config, config_path=path, too_large=record_too_large,
+                          observer=PrometheusPollObserver())
 
     def notifier(self, mailer=None):
         from wirewatch.notifier import build_notifier

@@ -50,7 +50,8 @@ class Buffer:
         with self._cond:
             if not self._batches:
                 self._cond.wait(timeout)
-            out, n = [], 0
+            out: list[Batch] = []
+            n = 0
             for batch in self._batches:
                 if out and n + len(batch.items) > max_items:
                     break

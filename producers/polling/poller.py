@@ -1,6 +1,7 @@
 """The feed poller: registry → fetch (conditional GET) → parse → dedup + story → Kafka → seen-state.
 
-The I/O wiring for producers/ (which stays pure). Guarantees:
+The loop and its threads. It reaches the database, the bus and HTTP only through the ports
+in producers.polling.ports (wired by wirewatch.bootstrap.App.feed_poller). Guarantees:
 
 - **Nothing lost.** Seen-state (`feed_items`), a feed's ETag/Last-Modified and a drop
   file's identity are written only after the broker acknowledged the items they
@@ -13,8 +14,8 @@ The I/O wiring for producers/ (which stays pure). Guarantees:
 - **Back-pressure.** Fetched batches wait in a bounded in-memory buffer; while it is
   full, no new feed is fetched. A feed with a batch still in flight is not re-polled.
 - **Failures are data.** Fetch and parse failures are recorded on the feed
-  (`wirewatch feeds show`), counted (FEED_ERRORS) and logged with their reason; the
-  feed backs off exponentially, others keep their schedule.
+  (`wirewatch feeds show`), counted (the observer's feed_errors, wirewatch_feed_errors_total)
+  and logged with their reason; the feed backs off exponentially, others keep their schedule.
 
 One poller per database schema at a time (a PostgreSQL advisory lock).
 """
@@ -23,29 +24,24 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import zlib
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
-from sqlalchemy import text
-
-from producers import story
-from producers.dedup import Seen, Verdict, decide, unique_by_id
 from producers.feeds import feed_health, parse_feed
-from wirewatch.adapters.http_fetch import USER_AGENT, FetchError, FetchLimits, fetch_feed
-from producers.registry import FeedsConfig, PollerOptions, RegistryError, feeds_file, load_registry
-from producers.schedule import is_due, parse_retry_after
-from producers.url_policy import UrlPolicy, redact
-from schemas.messages import MessageError, WireItem, encode
-from wirewatch import metrics
-# Re-exported: tests and `wirewatch feeds` import these from here.
-from producers.polling.buffer import Batch, Buffer  # noqa: F401
+from producers.polling.buffer import Batch, Buffer
 from producers.polling.dirs import poll_dir
-from producers.polling.report import PollReport
+from producers.polling.policy import decide_batches
+from producers.polling.ports import (Bus, Fetch, FetchError, FeedRow, FeedStore, NoObserver, Pending, Poisoned,
+                                     PollerLock, PollObserver, Row, Sent, TooLarge, TopicReader, never, utcnow)
 from producers.polling.reconcile import read_back
-from wirewatch.adapters.postgres_feeds import FeedRow, FeedStore, Sent, permanent, utcnow  # noqa: F401
+from producers.polling.report import PollReport
+from producers.registry import FeedsConfig, PollerOptions, RegistryError, load_registry
+from producers.schedule import is_due, parse_retry_after
+from producers.url_policy import redact
+from schemas.messages import MessageError, encode
 
 log = logging.getLogger("wirewatch.feeds")
 
@@ -54,48 +50,41 @@ class PollerBusy(RuntimeError):
     """Another poller holds this schema's lock."""
 
 
-def _too_large(exc: BaseException) -> bool:
-    """A record the broker will never take (retrying it would stall every feed behind it)."""
-    return type(exc).__name__ in ("MessageSizeTooLargeError", "RecordTooLargeError")
-
-
 class FeedPoller:
-    """Poll feeds and drop directories; publish new items and new versions exactly once."""
+    """Poll feeds and drop directories; publish new items and new versions exactly once.
 
-    def __init__(self, app, config: FeedsConfig | None = None, *, producer_factory=None) -> None:
-        self.app = app
-        self.settings = app.settings
-        self.topic = app.names.items
-        self.config_path = None if config is not None else feeds_file(self.settings)
-        self.config = config if config is not None else load_registry(self.config_path)
-        self.options: PollerOptions = self.config.options
-        self.store = FeedStore(app.engine)
-        self._producer_factory = producer_factory or self._default_producer
-        self._producer = None
+    Built by wirewatch.bootstrap.App.feed_poller: `connect` opens the bus (topics ensured),
+    `fetch` has the HTTP limits, address policy and User-Agent bound, `config_path` (if given)
+    is re-read every minute by `run` and on every `poll_once`.
+    """
+
+    def __init__(self, *, store: FeedStore, lock: PollerLock, connect: Callable[[], Bus], fetch: Fetch,
+                 reader: TopicReader, topic: str, config: FeedsConfig, config_path: Path | None = None,
+                 too_large: TooLarge = never, observer: PollObserver | None = None) -> None:
+        self.store = store
+        self.lock = lock
+        self.topic = topic
+        self.config = config
+        self.config_path = config_path
+        self.options: PollerOptions = config.options
+        self.observer: PollObserver = observer or NoObserver()
+        self._connect = connect
+        self._fetch = fetch
+        self._reader = reader
+        self._too_large = too_large
+        self._producer: Bus | None = None
         self.buffer = Buffer(self.options.queue_items)
         self._busy: dict[int, int] = defaultdict(int)
         self._busy_lock = threading.Lock()
         self._uncertain = True   # the outbox may hold items from a crash: reconcile before sending
         self.report = PollReport()
-        self._lock_conn = None
-        self.policy = UrlPolicy.from_settings(self.settings)
-        self.user_agent = getattr(self.settings, "feed_user_agent", None) or USER_AGENT
-        self._told: set[tuple[str, str]] = set()   # refusals already logged (a drop dir is polled every 5 s)
+        self.told: set[tuple[str, str]] = set()   # refusals already logged (a drop dir is polled every 5 s)
 
     # -- wiring --
 
-    def _default_producer(self):
-        timeout_ms = int(self.options.publish_timeout * 1000)
-        return self.app.producer_bus(request_timeout_ms=min(10_000, max(1000, timeout_ms // 2)),
-                                     delivery_timeout_ms=max(timeout_ms, 15_000), max_block_ms=10_000,
-                                     client_id="wirewatch-feed-poller")
-
-    def _bus(self):
+    def _bus(self) -> Bus:
         if self._producer is None:
-            from wirewatch.adapters import kafka_bus as bus
-
-            bus.ensure_topics(self.settings, self.app.names)
-            self._producer = self._producer_factory()
+            self._producer = self._connect()
         return self._producer
 
     def _drop_producer(self) -> None:
@@ -106,34 +95,12 @@ class FeedPoller:
                 pass
             self._producer = None
 
-    def _limits(self) -> FetchLimits:
-        o = self.options
-        return FetchLimits(o.connect_timeout, o.read_timeout, o.total_timeout, o.max_response_bytes, o.max_redirects)
-
     def acquire(self) -> bool:
-        """The one-poller-per-schema lock (released when the connection closes, e.g. on kill -9)."""
-        if self._lock_conn is not None:
-            return True
-        conn = self.app.engine.connect()
-        key = zlib.crc32(f"wirewatch-feed-poller:{self.settings.db_schema}".encode())
-        if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
-            conn.commit()
-            self._lock_conn = conn
-            return True
-        conn.rollback()
-        conn.close()
-        return False
+        """The one-poller-per-schema lock (released when its connection closes, e.g. on kill -9)."""
+        return self.lock.acquire()
 
     def release(self) -> None:
-        if self._lock_conn is not None:
-            try:
-                key = zlib.crc32(f"wirewatch-feed-poller:{self.settings.db_schema}".encode())
-                self._lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                self._lock_conn.commit()
-                self._lock_conn.close()
-            except Exception:  # noqa: BLE001
-                self._lock_conn.invalidate()
-            self._lock_conn = None
+        self.lock.release()
         self._drop_producer()
 
     def sync_registry(self) -> None:
@@ -143,7 +110,7 @@ class FeedPoller:
 
     # -- fetching (pool threads) --
 
-    def _mark_busy(self, feed_id: int, delta: int) -> None:
+    def mark_busy(self, feed_id: int, delta: int) -> None:
         with self._busy_lock:
             self._busy[feed_id] += delta
             if self._busy[feed_id] <= 0:
@@ -161,7 +128,7 @@ class FeedPoller:
                 self._poll_http(feed, stop)
         except Exception as exc:  # noqa: BLE001 (one feed's surprise must not stop the others)
             log.exception("feed %s: unexpected error", redact(feed.url))
-            metrics.FEED_ERRORS.inc()
+            self.observer.feed_errors()
             self.report.add(errors=1)
             try:
                 self.store.record_poll(feed, status="error", error=f"internal: {type(exc).__name__}: {exc}",
@@ -169,15 +136,14 @@ class FeedPoller:
             except Exception:  # noqa: BLE001
                 log.exception("feed %s: could not record the error", redact(feed.url))
         finally:
-            self._mark_busy(feed.id, -1)
+            self.mark_busy(feed.id, -1)
 
     def _poll_http(self, feed: FeedRow, stop: threading.Event) -> None:
         self.report.add(feeds=1)
         try:
-            result = fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified, limits=self._limits(),
-                                policy=self.policy, user_agent=self.user_agent)
+            result = self._fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         except FetchError as exc:
-            metrics.FEED_ERRORS.inc()
+            self.observer.feed_errors()
             self.report.add(errors=1)
             log.warning("feed %s: fetch failed (%s): %s", redact(feed.url), exc.kind, exc)
             self.store.record_poll(feed, status="error", http_status=exc.status, error=str(exc), errors=1,
@@ -200,8 +166,8 @@ class FeedPoller:
             log.warning("feed %s: entry dropped: %s (%s)", redact(feed.url), error.reason, redact(error.origin))
         errors = dropped + (0 if health.status == "ok" else 1)
         if errors:
-            metrics.FEED_ERRORS.inc(errors)
-        metrics.ITEMS_FETCHED.inc(len(parsed.items))
+            self.observer.feed_errors(errors)
+        self.observer.items_fetched(len(parsed.items))
         self.report.add(fetched=len(parsed.items), dropped=dropped,
                         bozo=int(health.status == "bozo"), errors=int(health.status == "error"))
         if health.status == "error":
@@ -216,64 +182,27 @@ class FeedPoller:
             fetched=len(parsed.items), dropped=dropped, errors=errors, failed=health.failed)
         if health.failed:
             return
-        self._mark_busy(feed.id, +1)
+        self.mark_busy(feed.id, +1)
         if not self.buffer.put(Batch(feed.id, feed.url, parsed.items, (result.etag, result.last_modified)), stop):
-            self._mark_busy(feed.id, -1)
+            self.mark_busy(feed.id, -1)
 
     def _poll_dir(self, feed: FeedRow, stop: threading.Event) -> None:
         poll_dir(self, feed, stop)
 
     # -- publishing (the sink thread) --
 
-    def _decide(self, batches: list[Batch] | Batch) -> list[tuple[WireItem, int | None, bytes | None]]:
-        """New items and new versions with their version and story_id; unchanged ones drop out.
-
-        Batches are decided in order against the seen-state plus what earlier items of
-        the same call decided, so one id in two feeds is published once per content.
-        """
+    def _decide(self, batches: list[Batch] | Batch) -> list[Row]:
+        """New items and new versions with their version and story_id (producers.polling.policy)."""
         batches = [batches] if isinstance(batches, Batch) else batches
-        entries: list[tuple[WireItem, int]] = []
-        for batch in batches:
-            items, _repeats = unique_by_id(batch.items)
-            entries.extend((item, batch.feed_id) for item in items)
-        seen = self.store.seen(sorted({item.id for item, _f in entries}))
-        chosen = []
-        fps: dict[tuple[str, int], story.Fingerprint] = {}
-        for item, feed_id in entries:
-            decision = decide(item, seen.get(item.id))
-            if not decision.publish:
-                self.report.add(unchanged=1)
-                continue
-            seen[item.id] = Seen(decision.version, item.content_hash, decision.story_id)
-            fps[(item.id, decision.version)] = story.fingerprint(item.headline, item.body)
-            chosen.append((item, feed_id, decision))
         since = utcnow() - timedelta(days=self.options.story_window_days)
-        wanted = {k for item, _f, d in chosen if not d.story_id for k in fps[(item.id, d.version)].bands}
-        index = self.store.story_candidates(wanted, since)
-        stories: dict[str, str] = {}  # story of ids decided earlier in this call
-        out = []
-        for item, feed_id, decision in chosen:
-            fp = fps[(item.id, decision.version)]
-            story_id = decision.story_id or stories.get(item.id)
-            if story_id is None:
-                pool = {c.item_id: c for key in fp.bands for c in index.get(key, ())}
-                story_id, _score = story.choose_story(fp, pool.values())
-                story_id = story_id or story.new_story_id(item.id)
-                if fp.clusterable:  # later items of this same call can join it
-                    for key in fp.bands:
-                        index.setdefault(key, []).append(story.Candidate(item.id, story_id, fp.signature))
-            stories[item.id] = story_id
-            if decision.verdict is Verdict.CHANGED:
-                self.report.add(new_versions=1)
-            final = replace(item, version=decision.version, story_id=story_id)
-            out.append((final, feed_id, story.pack(fp.signature) if fp.clusterable else None))
-        return out
+        return decide_batches(batches, self.store, since, self.report)
 
-    def _send(self, rows: list[tuple[WireItem, int | None, bytes | None]]
-              ) -> tuple[list[Sent], list[str], list[tuple[WireItem, int | None, str]]]:
+    def _send(self, rows: list[Row]) -> tuple[list[Sent], list[str], list[Poisoned]]:
         """(acknowledged, failed (retry), poisoned: refused for their content, never retried)."""
         bus = self._bus()
-        pending, failed, poisoned = [], [], []
+        pending: list[tuple[Row, Pending]] = []
+        failed: list[str] = []
+        poisoned: list[Poisoned] = []
         for item, feed_id, minhash in rows:
             try:
                 value = encode(item)
@@ -281,9 +210,9 @@ class FeedPoller:
                 poisoned.append((item, feed_id, f"{type(exc).__name__}: {exc}"[:500]))
                 continue
             try:
-                pending.append((item, feed_id, minhash, bus.send(self.topic, item.id.encode("utf-8"), value)))
+                pending.append(((item, feed_id, minhash), bus.send(self.topic, item.id.encode("utf-8"), value)))
             except Exception as exc:  # noqa: BLE001 (e.g. metadata timeout while the broker is down)
-                if _too_large(exc):
+                if self._too_large(exc):
                     poisoned.append((item, feed_id, f"{type(exc).__name__}: {exc}"[:500]))
                 else:
                     failed.append(f"{item.id}: {type(exc).__name__}: {exc}")
@@ -291,21 +220,21 @@ class FeedPoller:
             bus.flush(self.options.publish_timeout)
         except Exception as exc:  # noqa: BLE001
             log.warning("flush failed: %s", exc)
-        sent = []
+        sent: list[Sent] = []
         deadline = time.monotonic() + self.options.publish_timeout  # for all of them, not each
-        for item, feed_id, minhash, future in pending:
+        for (item, feed_id, minhash), future in pending:
             try:
                 md = future.get(timeout=max(0.05, deadline - time.monotonic()))
                 sent.append(Sent(item.id, item.version, item.content_hash, item.story_id, feed_id, minhash,
                                  md.partition, md.offset))
             except Exception as exc:  # noqa: BLE001 (per-record delivery errors)
-                if _too_large(exc):
+                if self._too_large(exc):
                     poisoned.append((item, feed_id, f"{type(exc).__name__}: {exc}"[:500]))
                 else:
                     failed.append(f"{item.id}: {type(exc).__name__}: {exc}")
         return sent, failed, poisoned
 
-    def _poison(self, topic: str, poisoned: list[tuple[WireItem, int | None, str]], journaled: bool) -> None:
+    def _poison(self, topic: str, poisoned: list[Poisoned], journaled: bool) -> None:
         """Items refused for their content: out of the journal, on their feed's record, logged; the rest go on."""
         if not poisoned:
             return
@@ -314,7 +243,7 @@ class FeedPoller:
         for item, feed_id, reason in poisoned:
             log.error("item %s (%s) not published and not retried: %s", item.id, redact(item.feed or "?"), reason)
             self.store.record_item_failure(feed_id, item.id, reason)
-        metrics.FEED_ERRORS.inc(len(poisoned))
+        self.observer.feed_errors(len(poisoned))
         self.report.add(dropped=len(poisoned))
 
     def _reconcile(self) -> None:
@@ -323,13 +252,12 @@ class FeedPoller:
         if not rows:
             self._uncertain = False
             return
-        found, ends, scanned, left = read_back(self.settings.kafka_bootstrap, self.topic,
-                                               self.store.checkpoints(self.topic), rows)
+        found, ends, scanned, left = read_back(self._reader, self.topic, self.store.checkpoints(self.topic), rows)
         log.info("reconciled the in-flight journal: %d of %d item(s) already in %s (%d record(s) read); "
                  "%d to send again", len(found), len(rows), self.topic, scanned, left)
         self.store.mark(self.topic, found, ends, only_if_outbox_empty=False)
         if found:
-            metrics.ITEMS_PUBLISHED.inc(len(found))
+            self.observer.items_published(len(found))
             self.report.add(published=len(found))
         self._uncertain = False
 
@@ -347,7 +275,7 @@ class FeedPoller:
             checkpoint[s.partition] = max(checkpoint.get(s.partition, 0), s.offset + 1)
         self.store.mark(self.topic, sent, None if failed else checkpoint)
         if sent:
-            metrics.ITEMS_PUBLISHED.inc(len(sent))
+            self.observer.items_published(len(sent))
             self.report.add(published=len(sent))
         if failed:
             # Some may have reached the broker after all: read the topic back before re-sending.
@@ -367,7 +295,7 @@ class FeedPoller:
             try:
                 self.store.finish_batch(batch.feed_id, batch.validators, batch.file, len(batch.items))
             except Exception as exc:  # noqa: BLE001
-                if not permanent(exc):
+                if not self.store.refused(exc):
                     raise
                 # The items are published and marked; only the validators or the file record are
                 # lost, so the next poll reads it again and dedup publishes nothing twice.
@@ -395,7 +323,7 @@ class FeedPoller:
                 self.process(batches)
                 self.buffer.pop(len(batches))
                 for batch in batches:
-                    self._mark_busy(batch.feed_id, -1)
+                    self.mark_busy(batch.feed_id, -1)
                 backoff = 1.0
             except Exception as exc:  # noqa: BLE001 (Kafka or PostgreSQL away: wait, keep everything)
                 log.warning("publishing paused (%s: %s); %d item(s) waiting; retry in %.0fs",
@@ -423,9 +351,9 @@ class FeedPoller:
             self.sync_registry()
             sink.start()
             feeds = self.store.due(utcnow(), force=force)
-            jobs = []
+            jobs: list[Future[None]] = []
             for feed in feeds:
-                self._mark_busy(feed.id, +1)
+                self.mark_busy(feed.id, +1)
                 jobs.append(pool.submit(self.poll_feed, feed, stop))
             for job in jobs:
                 left = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -453,7 +381,7 @@ class FeedPoller:
     def run(self, stop: threading.Event, tick: float = 1.0) -> None:
         """The daemon loop: poll due feeds with a small pool until `stop` is set."""
         while not self.acquire():
-            log.warning("another feed poller holds the lock for schema %s; waiting", self.settings.db_schema)
+            log.warning("another feed poller holds the lock for schema %s; waiting", self.lock.schema)
             if stop.wait(10):
                 return
         sink = threading.Thread(target=self._sink, args=(stop,), name="feed-sink", daemon=True)
@@ -469,14 +397,14 @@ class FeedPoller:
                         try:
                             self.sync_registry()
                         except RegistryError as exc:  # keep polling what the database already has
-                            metrics.FEED_ERRORS.inc()
+                            self.observer.feed_errors()
                             log.error("feeds file not reloaded: %s", exc)
                     for feed in self.store.due(utcnow()):
                         if stop.is_set() or self.buffer.full():
                             break  # back-pressure: fetch nothing new while the broker is behind
                         if self._is_busy(feed.id) or not is_due(feed.next_poll_at, utcnow()):
                             continue
-                        self._mark_busy(feed.id, +1)
+                        self.mark_busy(feed.id, +1)
                         pool.submit(self.poll_feed, feed, stop)
                 except Exception as exc:  # noqa: BLE001 (database away: keep trying)
                     log.warning("feed scheduling paused: %s: %s", type(exc).__name__, exc)

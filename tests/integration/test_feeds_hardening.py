@@ -20,7 +20,9 @@ from producers.url_policy import UrlPolicy
 from schemas.tables import Feed
 from tests.integration.test_feeds_poller import read_topic
 from tests.socket_server import SocketServer, serving
-from producers.polling.poller import Batch, FeedPoller, FeedStore, utcnow
+from producers.polling.buffer import Batch
+from producers.polling.ports import utcnow
+from wirewatch.adapters.postgres_feeds import FeedStore
 
 
 def rss(prefix: str, n: int, description: str = "A court freed her on {i}.") -> bytes:
@@ -73,7 +75,7 @@ def test_an_item_the_database_refuses_is_dropped_alone_not_every_feed_paused(app
     server = serve({"/a.xml": rss("alpha", 5), "/b.xml": rss("beta", 5)})
     app, opts = local(app)
     config = FeedsConfig([FeedSpec(f"{server.base}/a.xml", "a"), FeedSpec(f"{server.base}/b.xml", "b")], opts)
-    poller = FeedPoller(app, config)
+    poller = app.feed_poller(config)
     poller.sync_registry()
     poller.recover()   # as the sink does first
     feed = poller.store.due(utcnow(), force=True)[0]
@@ -88,7 +90,7 @@ def test_an_item_the_database_refuses_is_dropped_alone_not_every_feed_paused(app
         assert conn.execute(text("SELECT count(*) FROM feed_outbox")).scalar() == 0
         row = conn.execute(select(Feed.last_error, Feed.items_dropped).where(Feed.id == feed.id)).one()
     assert "rss-poison not published" in row.last_error and row.items_dropped == 1
-    report = FeedPoller(app, config).poll_once(timeout=60)   # and every feed goes on
+    report = app.feed_poller(config).poll_once(timeout=60)   # and every feed goes on
     assert report.published == 10 and report.pending == 0
 
 
@@ -97,7 +99,7 @@ def test_nul_in_a_feed_entry_is_cleaned_and_every_feed_published(app, serve):
     server = serve({"/nul.xml": nul, "/ok.xml": rss("ok", 4)})
     app, opts = local(app)
     config = FeedsConfig([FeedSpec(f"{server.base}/nul.xml", "nul"), FeedSpec(f"{server.base}/ok.xml", "ok")], opts)
-    report = FeedPoller(app, config).poll_once(timeout=60)
+    report = app.feed_poller(config).poll_once(timeout=60)
     assert (report.published, report.pending) == (7, 0)
     bodies = {r.headline: r.body for r in read_topic(app)}
     assert bodies["nul story 1"] == "A court freed her on 1."
@@ -111,7 +113,7 @@ def test_four_slowloris_feeds_do_not_starve_the_others(app, serve):
     specs = [FeedSpec(f"{server.base}/slow{i}.xml", f"slow{i}") for i in range(4)]
     config = FeedsConfig([*specs, FeedSpec(f"{server.base}/fast.xml", "fast")], opts)
     started = time.monotonic()
-    report = FeedPoller(app, config).poll_once(timeout=60)
+    report = app.feed_poller(config).poll_once(timeout=60)
     elapsed = time.monotonic() - started
     assert elapsed < 20, f"poll took {elapsed:.0f}s"      # was: forever
     assert report.published == 3 and report.errors == 4
@@ -130,7 +132,7 @@ def test_private_address_feeds_are_refused_by_default(app, serve, capsys, monkey
         assert "pw@" not in str(info.value)
     # a feeds-file entry is refused when fetched: nothing is even requested
     config = FeedsConfig([FeedSpec(f"{server.base}/f.xml", "private")], PollerOptions())
-    report = FeedPoller(app, config).poll_once(timeout=30)
+    report = app.feed_poller(config).poll_once(timeout=30)
     assert report.published == 0 and report.errors == 1 and server.hits == []
     with app.engine.connect() as conn:
         assert "loopback" in conn.execute(select(Feed.last_error)).scalar_one()
@@ -163,7 +165,7 @@ def test_entry_cap_per_fetch_is_enforced_and_logged(app, serve, caplog):
     app, opts = local(app, max_entries=120)
     config = FeedsConfig([FeedSpec(f"{server.base}/flood.xml", "flood")], opts)
     with caplog.at_level(logging.WARNING, logger="wirewatch.feeds"):
-        report = FeedPoller(app, config).poll_once(timeout=60)
+        report = app.feed_poller(config).poll_once(timeout=60)
     assert report.published == 120
     assert "300 entries in one response; only the first 120" in caplog.text
 
@@ -177,13 +179,13 @@ def test_drop_directory_symlinks_and_bad_files_do_not_block_the_rest(app, tmp_pa
     (drop / "c-good.txt").write_text("Port reopens\nMOMBASA (Reuters) - The port reopened.\n")
     config = FeedsConfig([FeedSpec(f"dir:{drop}", "drop", 5, "dir")], PollerOptions(dir_settle_seconds=0))
     with caplog.at_level(logging.WARNING, logger="wirewatch.feeds"):
-        first = FeedPoller(app, config).poll_once(timeout=60)
+        first = app.feed_poller(config).poll_once(timeout=60)
     assert first.published == 2 and first.pending == 0
     assert "passwd.txt: symbolic link: not followed" in caplog.text
     headlines = {r.headline for r in read_topic(app)}
     assert headlines == {"Bad \ufffd text", "Port reopens"}
     assert not any(line.startswith("root:") for r in read_topic(app) for line in r.body.splitlines())
-    assert FeedPoller(app, config).poll_once(timeout=60).published == 0   # the bad file is remembered
+    assert app.feed_poller(config).poll_once(timeout=60).published == 0   # the bad file is remembered
     with app.engine.connect() as conn:
         files = {Path(r.path).name: (r.status, r.error) for r in conn.execute(text("SELECT * FROM feed_files"))}
     assert "passwd.txt" not in files
@@ -194,7 +196,7 @@ def test_poll_state_the_database_refuses_does_not_stall_the_sink(app, tmp_path, 
     drop = tmp_path / "drop"
     drop.mkdir()
     config = FeedsConfig([FeedSpec(f"dir:{drop}", "drop", 5, "dir")], PollerOptions(dir_settle_seconds=0))
-    poller = FeedPoller(app, config)
+    poller = app.feed_poller(config)
     poller.sync_registry()
     poller.recover()
     feed = poller.store.due(utcnow(), force=True)[0]

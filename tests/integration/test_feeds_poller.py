@@ -26,7 +26,8 @@ from producers.registry import FeedsConfig, FeedSpec, PollerOptions
 from schemas.messages import decode_wire_item
 from schemas.tables import Feed, FeedFile, FeedItem
 from tests.conftest import EVAL_DATA
-from producers.polling.poller import Batch, FeedPoller, utcnow
+from producers.polling.buffer import Batch
+from producers.polling.ports import utcnow
 
 FEEDS = EVAL_DATA / "feeds"
 XML = "application/xml"
@@ -166,7 +167,7 @@ def test_corpus_published_once_second_poll_nothing_malformed_recorded(app, serve
     assert len(rows) == 279
     specs = [FeedSpec(f"{server}/{r['file']}", r["file"]) for r in rows]
     started = time.monotonic()
-    report = FeedPoller(app, FeedsConfig(specs, options())).poll_once(timeout=120)
+    report = app.feed_poller(FeedsConfig(specs, options())).poll_once(timeout=120)
     first = time.monotonic() - started
     assert report.feeds == 279 and report.pending == 0
 
@@ -222,7 +223,7 @@ def test_corpus_published_once_second_poll_nothing_malformed_recorded(app, serve
 
     # Second poll: 304 (Last-Modified) for every feed read; nothing new is published.
     started = time.monotonic()
-    again = FeedPoller(app, FeedsConfig(specs, options())).poll_once(timeout=120)
+    again = app.feed_poller(FeedsConfig(specs, options())).poll_once(timeout=120)
     assert again.published == 0 and again.pending == 0
     assert again.not_modified == 279 - len({r["file"] for r in rows
                                             if state[f"{server}/{r['file']}"]["last_status"] == "error"})
@@ -236,7 +237,7 @@ def test_oversize_silent_and_redirect_loop_fail_alone(app, server, silent):
     specs = [FeedSpec(f"{server}/big", "big"), FeedSpec(f"{server}/big-declared", "big-declared"),
              FeedSpec(silent, "silent"), FeedSpec(f"{server}/loop/0", "loop"), FeedSpec(good, "bbc", 60)]
     started = time.monotonic()
-    report = FeedPoller(app, FeedsConfig(specs, options(read_timeout=1.0, total_timeout=5.0))).poll_once(timeout=60)
+    report = app.feed_poller(FeedsConfig(specs, options(read_timeout=1.0, total_timeout=5.0))).poll_once(timeout=60)
     assert time.monotonic() - started < 30
     assert report.published == 69 and report.errors == 4
     state = feeds_by_url(app)
@@ -284,7 +285,7 @@ def test_same_story_across_feeds_one_story_id_and_it_survives_restart(app, serve
                                 "body": ARREST_OTHER}]),
     })
     specs = [FeedSpec(f"{server}/fiction/a.xml", "a"), FeedSpec(f"{server}/fiction/b.xml", "b")]
-    assert FeedPoller(app, FeedsConfig(specs, options())).poll_once().published == 3
+    assert app.feed_poller(FeedsConfig(specs, options())).poll_once().published == 3
     by_headline = {r.headline: r for r in read_topic(app)}
     arrest_a = by_headline["Kenyan opposition leader Wekesa detained in Nairobi"]
     arrest_b = by_headline["Police detain Kenya opposition leader Amara Wekesa"]
@@ -301,7 +302,7 @@ def test_same_story_across_feeds_one_story_id_and_it_survives_restart(app, serve
                                                "link": "https://wire-a.example/kenya/wekesa-detained",
                                                "guid": "a-1001", "body": ARREST + " She denies wrongdoing."}])
     specs.append(FeedSpec(f"{server}/fiction/c.xml", "c"))
-    report = FeedPoller(app, FeedsConfig(specs, options())).poll_once()
+    report = app.feed_poller(FeedsConfig(specs, options())).poll_once()
     assert (report.published, report.new_versions) == (2, 1)
     records = read_topic(app)
     reissue = next(r for r in records if r.headline.startswith("UPDATE 1-"))
@@ -324,13 +325,13 @@ def test_drop_directory_each_file_once_across_restarts(app, tmp_path):
     (drop / "bad.txt").write_bytes(b"\x00\x01binary")
     config = FeedsConfig([FeedSpec(f"dir:{drop}", "drop", 5, "dir")], options(dir_settle_seconds=0))
 
-    first = FeedPoller(app, config).poll_once()
+    first = app.feed_poller(config).poll_once()
     assert (first.published, first.dropped) == (4, 1)
-    assert FeedPoller(app, config).poll_once().published == 0          # restart: nothing again
+    assert app.feed_poller(config).poll_once().published == 0          # restart: nothing again
     (drop / "a.txt").touch()                                           # new mtime, same bytes
-    assert FeedPoller(app, config).poll_once().published == 0
+    assert app.feed_poller(config).poll_once().published == 0
     (drop / "b.txt").write_text(port + "\n\nThe authority expects normal traffic by Friday.\n")
-    again = FeedPoller(app, config).poll_once()    # same id (headline + opening), new body: version 2
+    again = app.feed_poller(config).poll_once()    # same id (headline + opening), new body: version 2
     assert (again.published, again.new_versions) == (1, 1)
 
     records = read_topic(app)
@@ -346,7 +347,7 @@ def test_drop_directory_each_file_once_across_restarts(app, tmp_path):
 def test_crash_between_ack_and_mark_is_reconciled_not_resent(app, server):
     url = f"{server}/real-snapshots/gesab001-headlines/nytimes.xml"
     config = FeedsConfig([FeedSpec(url, "nyt")], options())
-    crashed = FeedPoller(app, config)
+    crashed = app.feed_poller(config)
     crashed.sync_registry()
     feed = crashed.store.due(utcnow(), force=True)[0]
     data = (FEEDS / "real-snapshots/gesab001-headlines/nytimes.xml").read_bytes()
@@ -357,14 +358,14 @@ def test_crash_between_ack_and_mark_is_reconciled_not_resent(app, server):
     crashed._drop_producer()                     # ... and the process dies before marking them
     assert len(sent) == 12 and not failed
 
-    report = FeedPoller(app, config).poll_once()  # restart: reconcile, send the other 8, then poll
+    report = app.feed_poller(config).poll_once()  # restart: reconcile, send the other 8, then poll
     assert report.published == len(items) == 20
     records = read_topic(app)
     assert len(records) == 20 and len({(r.id, r.version) for r in records}) == 20
     with app.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM feed_outbox")).scalar() == 0
         assert conn.execute(select(FeedItem.id)).all().__len__() == 20
-    assert FeedPoller(app, config).poll_once().published == 0
+    assert app.feed_poller(config).poll_once().published == 0
 
 
 def test_feeds_cli_add_poll_show_remove(app, server, tmp_path, monkeypatch, capsys):

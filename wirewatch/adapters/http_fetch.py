@@ -9,6 +9,8 @@ deadline, and (c) arms a watchdog that shuts the sockets down at the deadline, w
 also stops a TLS handshake or anything else still blocked then.
 
 The body is returned as bytes with the response headers; parsing never sees a URL.
+`fetch_feed`, with limits, policy and User-Agent bound, is the poller's Fetch port; its
+FetchError and FetchResult are defined with that port (producers.polling.ports).
 """
 from __future__ import annotations
 
@@ -18,13 +20,15 @@ import ssl
 import threading
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
 
+from producers.polling.ports import FetchError, FetchResult
+from producers.registry import PollerOptions
 from producers.sources import MAX_INPUT_BYTES
 from producers.url_policy import UrlPolicy, UrlRefused, redact
 
@@ -39,38 +43,6 @@ ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
           "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
 
 
-class FetchError(RuntimeError):
-    """A fetch that produced no usable body. `kind` is machine-readable, str(exc) is for people."""
-
-    def __init__(self, message: str, kind: str = "error", status: int | None = None,
-                 retry_after: str | None = None) -> None:
-        super().__init__(message)
-        self.kind = kind            # timeout | too_large | http | redirects | network | url | refused | empty
-        self.status = status
-        self.retry_after = retry_after
-
-
-@dataclass
-class FetchResult:
-    url: str                      # after redirects
-    status: int                   # 200 or 304
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)  # lower-case names, transport ones removed
-    elapsed: float = 0.0
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
-
-    @property
-    def etag(self) -> str | None:
-        return self.headers.get("etag")
-
-    @property
-    def last_modified(self) -> str | None:
-        return self.headers.get("last-modified")
-
-
 @dataclass(frozen=True)
 class FetchLimits:
     connect_timeout: float = 5.0
@@ -78,6 +50,12 @@ class FetchLimits:
     total_timeout: float = 60.0    # connect + headers + body, all redirects included
     max_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
+
+    @classmethod
+    def of(cls, options: PollerOptions) -> "FetchLimits":
+        """The limits the feeds file's `poller:` options set."""
+        return cls(options.connect_timeout, options.read_timeout, options.total_timeout,
+                   options.max_response_bytes, options.max_redirects)
 
 
 class _Deadline:

@@ -1,23 +1,25 @@
 """The feed poller's PostgreSQL side: registry rows, seen-state, stories, the in-flight journal.
 
-Every SQL statement the poller and `wirewatch feeds` run (see wirewatch.feed_poller for
-the guarantees they serve).
+Every SQL statement the poller and `wirewatch feeds` run: FeedStore and PollerLock implement
+the ports of producers.polling.ports (see producers.polling.poller for the guarantees they
+serve).
 """
 from __future__ import annotations
 
 import logging
 import random
+import zlib
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import delete, func, select, true, tuple_, update
+from sqlalchemy import delete, func, select, text, true, tuple_, update
 from sqlalchemy.exc import DataError, DBAPIError, StatementError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from producers import story
 from producers.dedup import Seen
 from producers.dropdir import FileIdentity, Known
+from producers.polling.ports import FeedRow, Sent, utcnow
 from producers.registry import FeedsConfig, RegistryError, validate_url
 from producers.sanitise import clean_text
 from producers.schedule import Outcome, next_poll
@@ -44,39 +46,38 @@ def _reason(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     return f"{type(orig).__name__}: {str(orig).splitlines()[0] if str(orig) else ''}"[:500]
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
+class PollerLock:
+    """One poller per database schema: a session-level advisory lock, released when its connection
+    closes (so also on kill -9)."""
 
+    def __init__(self, engine, schema: str) -> None:
+        self.engine = engine
+        self.schema = schema
+        self._key = zlib.crc32(f"wirewatch-feed-poller:{schema}".encode())
+        self._conn = None
 
-# --- database ----------------------------------------------------------------------
+    def acquire(self) -> bool:
+        if self._conn is not None:
+            return True
+        conn = self.engine.connect()
+        if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self._key}).scalar():
+            conn.commit()
+            self._conn = conn
+            return True
+        conn.rollback()
+        conn.close()
+        return False
 
-
-@dataclass(frozen=True)
-class FeedRow:
-    id: int
-    url: str
-    name: str | None
-    kind: str
-    interval: float
-    etag: str | None
-    last_modified: str | None
-    consecutive_failures: int
-    next_poll_at: datetime | None
-
-
-@dataclass
-class Sent:
-    """One acknowledged (or found-in-topic) item, ready to be marked seen."""
-
-    item_id: str
-    version: int
-    content_hash: str
-    story_id: str | None
-    feed_id: int | None
-    minhash: bytes | None
-    partition: int
-    offset: int
+    def release(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})
+                self._conn.commit()
+                self._conn.close()
+            except Exception:  # noqa: BLE001
+                self._conn.invalidate()
+            self._conn = None
 
 
 class FeedStore:
@@ -84,6 +85,11 @@ class FeedStore:
 
     def __init__(self, engine) -> None:
         self.engine = engine
+
+    @staticmethod
+    def refused(exc: BaseException) -> bool:
+        """The database refused the value itself (retrying cannot help), not the connection."""
+        return permanent(exc)
 
     # registry
 

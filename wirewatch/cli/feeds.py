@@ -26,7 +26,7 @@ def _redact(url: str) -> str:
 
 
 def _store(app):
-    from producers.polling.poller import FeedStore
+    from wirewatch.adapters.postgres_feeds import FeedStore
 
     return FeedStore(app.engine)
 
@@ -111,9 +111,9 @@ def _show(args, app) -> int:
 
 
 def _poll(args, app) -> int:
-    from producers.polling.poller import FeedPoller, PollerBusy
+    from producers.polling.poller import PollerBusy
 
-    poller = FeedPoller(app)
+    poller = app.feed_poller()
     if args.once:
         try:
             report = poller.poll_once(force=not args.due, timeout=args.timeout)

@@ -78,3 +78,17 @@ def test_prometheus_client_is_not_imported_before_run_sets_the_multiprocess_dir(
                           cwd=Path(cli.__file__).resolve().parents[2], env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_without_the_bench_package_help_works_and_bench_says_what_is_missing():
+    """The Docker image installs the stages, not bench/: --help must not need it, and the
+    commands that do say how to get it instead of a traceback."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nsys.modules['bench'] = None\nfrom wirewatch import cli\n"
+            "try:\n    cli.main(['--help'])\nexcept SystemExit as e:\n    assert e.code == 0\n"
+            "sys.exit(cli.main(['eval', 'ner', '--limit', '1']))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == cli.EXIT_USAGE, done.stderr
+    assert "bench" in done.stdout and "needs bench/" in done.stderr and "Traceback" not in done.stderr

@@ -1,16 +1,13 @@
 """`wirewatch bench`: throughput, latency, matching cost and memory in one run (Issue 8).
 
-Registered by cli.py with ``bench_cli.register(sub)``; also runs as
-``python -m bench``.
+A thin command over the harness in bench/ (also ``python -m bench``). bench/ is imported only
+when the command runs: an image without it still answers `wirewatch --help`.
 """
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from bench.runner import DEFAULT_STORIES, QUICK_STORIES
-from bench.worst_case import DEFAULT_TIMEOUT as WORST_CASE_TIMEOUT
-from bench.worst_case import QUICK_LIMIT as QUICK_WORST_CASE
 from wirewatch.cli.runtime import EXIT_OK
 from wirewatch.settings import PROJECT_ROOT
 
@@ -58,6 +55,12 @@ def _positive_float(value: str) -> float:
 
 
 def add_arguments(p) -> None:
+    try:
+        from bench.runner import DEFAULT_STORIES, QUICK_STORIES
+        from bench.worst_case import DEFAULT_TIMEOUT as WORST_CASE_TIMEOUT
+        from bench.worst_case import QUICK_LIMIT as QUICK_WORST_CASE
+    except ImportError:  # not installed (the Docker image): the command says so when run
+        DEFAULT_STORIES, QUICK_STORIES, WORST_CASE_TIMEOUT, QUICK_WORST_CASE = 0, 0, 0.0, 0
     p.add_argument("--quick", action="store_true",
                    help=f"small sizes ({QUICK_STORIES} stories): a smoke test of every phase, in a few minutes")
     p.add_argument("--stories", type=_positive, metavar="N",

@@ -65,6 +65,12 @@ def run_command(args, app) -> int:
 
     try:
         return args.func(args, app)
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] != "bench":
+            raise
+        return fail(args.command, "needs bench/ (the benchmarks and evaluation harnesses), which this "
+                                  "installation does not include: run it from a source checkout "
+                                  "(`make setup`, then `.venv/bin/wirewatch " + args.command + " ...`).", EXIT_USAGE)
     except SystemicFailure as exc:
         return fail(args.command, f"{exc}. Offsets were not committed; fix the analyzer "
                                   "(see the traceback above) and restart: nothing is lost.")

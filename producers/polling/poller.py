@@ -103,6 +103,16 @@ class FeedPoller:
         self.lock.release()
         self._drop_producer()
 
+    def close(self) -> None:
+        """Free the lock and the bus client (poll_once and run also do so when they return)."""
+        self.release()
+
+    def __enter__(self) -> FeedPoller:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def sync_registry(self) -> None:
         if self.config_path is not None:
             self.config = load_registry(self.config_path)

@@ -113,20 +113,20 @@ def _show(args, app) -> int:
 def _poll(args, app) -> int:
     from producers.polling.poller import PollerBusy
 
-    poller = app.feed_poller()
-    if args.once:
-        try:
-            report = poller.poll_once(force=not args.due, timeout=args.timeout)
-        except PollerBusy as exc:
-            print(f"wirewatch feeds poll: {exc}", file=sys.stderr)
-            return EXIT_FAILURE
-        print(report.summary())
-        return EXIT_FAILURE if report.pending else EXIT_OK
-    stop = stop_on_signals()
-    logging.getLogger("wirewatch.feeds").info("polling feeds until SIGTERM or Ctrl-C")
-    poller.run(stop)
-    print(poller.report.summary())
-    return EXIT_OK
+    with app.feed_poller() as poller:
+        if args.once:
+            try:
+                report = poller.poll_once(force=not args.due, timeout=args.timeout)
+            except PollerBusy as exc:
+                print(f"wirewatch feeds poll: {exc}", file=sys.stderr)
+                return EXIT_FAILURE
+            print(report.summary())
+            return EXIT_FAILURE if report.pending else EXIT_OK
+        stop = stop_on_signals()
+        logging.getLogger("wirewatch.feeds").info("polling feeds until SIGTERM or Ctrl-C")
+        poller.run(stop)
+        print(poller.report.summary())
+        return EXIT_OK
 
 
 def register(subparsers) -> None:

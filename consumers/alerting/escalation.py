@@ -64,12 +64,12 @@ def stage_of(action: str | None, status: str | None, evidence: str | None, lemma
     m = _SENTENCE.search(text)
     if m or lemma == "sentence":
         return Stage(4, STAGES[4], f"evidence says \u201c{m.group(0)}\u201d" if m else "trigger \u201csentence\u201d")
-    charged = action in ("charge", "indict") or _CHARGE.search(text)
+    charge = None if action in ("charge", "indict") else _CHARGE.search(text)
+    charged = action in ("charge", "indict") or charge
     if charged and _TREASON.search(text):
         return Stage(3, STAGES[3], "a charge and \u201ctreason\u201d in the evidence")
     if charged:
-        why = (f"action {action}" if action in ("charge", "indict")
-               else f"evidence says \u201c{_CHARGE.search(text).group(0)}\u201d")
+        why = f"action {action}" if charge is None else f"evidence says \u201c{charge.group(0)}\u201d"
         return Stage(2, STAGES[2], why)
     return Stage(1, STAGES[1], f"action {action or 'arrest'}")
 

@@ -196,7 +196,7 @@ class Delivery(Base):
     """The email outbox: one row per alert, escalation level and recipient.
 
     status: pending → sending → sent; pending → muted | superseded; sending → pending
-    (retry) | failed | uncertain. See wirewatch/notifier.py.
+    (retry) | failed | uncertain. See consumers/alerting/notifier.py.
     """
 
     __tablename__ = "deliveries"

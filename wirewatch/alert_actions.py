@@ -56,7 +56,7 @@ def rate_alert(engine: Engine, alert_id: int, rating: str, note: str | None = No
 
 def requeue_delivery(engine: Engine, delivery_id: int) -> bool:
     """Put one failed or uncertain delivery back in the queue; False if it is neither."""
-    from wirewatch.notifier import FAILED_STATES
+    from consumers.alerting.notifier import FAILED_STATES
 
     with engine.begin() as conn:
         row = conn.execute(

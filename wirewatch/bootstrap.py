@@ -27,9 +27,11 @@ class App:
 
     @cached_property
     def delivery_rules(self):
-        from wirewatch.notifier import delivery_rules_source
+        """One delivery rules source (hot-reloaded) for the items stage and the notifier."""
+        from consumers.alerting.delivery_config import DeliveryRulesSource, parse_recipients
 
-        return delivery_rules_source(self.settings)
+        return DeliveryRulesSource(self.settings.delivery_rules_file(),
+                                   parse_recipients(self.settings.alert_recipients))
 
     @cached_property
     def store(self):
@@ -70,10 +72,20 @@ class App:
                           topic=self.names.items, config=config, config_path=path, too_large=record_too_large,
                           observer=PrometheusPollObserver())
 
-    def notifier(self, mailer=None):
-        from wirewatch.notifier import build_notifier
+    def notifier(self, mailer=None, *, rules=None, config=None):
+        """The outbox-draining stage; `mailer`, `rules` and `config` replace the ones from settings."""
+        from consumers.alerting.notifier import CallbackObserver, Notifier, NotifierConfig
+        from wirewatch import metrics
+        from wirewatch.adapters.postgres_outbox import PostgresOutbox
+        from wirewatch.adapters.smtp_mailer import SmtpMailer
 
-        return build_notifier(self, mailer=mailer, rules=self.delivery_rules)
+        s = self.settings
+        config = config or NotifierConfig(
+            mail_from=s.mail_from, max_attempts=s.notify_max_attempts, backoff_seconds=s.notify_backoff_seconds,
+            sending_timeout_seconds=s.notify_sending_timeout_seconds, poll_seconds=s.notify_poll_seconds)
+        return Notifier(PostgresOutbox(self.engine), mailer or SmtpMailer.from_settings(s),
+                        rules or self.delivery_rules, config,
+                        observer=CallbackObserver(sent=metrics.EMAILS_SENT.inc, failed=metrics.EMAILS_FAILED.inc))
 
     @cached_property
     def analyzer(self):

@@ -37,7 +37,7 @@ class AlertDetail:
 
 
 def alert_detail(engine: Engine, alert_id: int) -> AlertDetail | None:
-    from wirewatch.notifier import load_alert_views
+    from wirewatch.adapters.postgres_outbox import load_alert_views
 
     with engine.connect() as conn:
         views = load_alert_views(conn, [alert_id])
@@ -52,7 +52,7 @@ def alert_detail(engine: Engine, alert_id: int) -> AlertDetail | None:
 
 def deliveries(engine: Engine, limit: int, failed_only: bool = False) -> list[Delivery]:
     """The newest deliveries first; ``failed_only``: failed and uncertain ones."""
-    from wirewatch.notifier import FAILED_STATES
+    from consumers.alerting.notifier import FAILED_STATES
 
     stmt = select(Delivery).order_by(Delivery.id.desc()).limit(limit)
     if failed_only:

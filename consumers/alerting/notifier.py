@@ -1,4 +1,4 @@
-"""The notifier stage: the email outbox's state machine on PostgreSQL.
+"""The notifier stage: the email outbox's state machine, behind an `Outbox` port.
 
 Delivery rows are written by the items stage in the same transaction as their alert
 (wirewatch/adapters/postgres_store.py). Each row is one alert × escalation level × recipient, with a
@@ -23,40 +23,163 @@ is "never twice". `wirewatch deliveries --failed` lists failed and uncertain row
 `wirewatch deliveries --retry ID` lets an operator resend one on purpose (same
 Message-ID, so mail clients can still thread/dedupe it).
 
-Several notifiers may run: planning and claiming use FOR UPDATE SKIP LOCKED, and a row
-is 'sending' (committed) before any SMTP traffic, so no two notifiers send the same row.
-Rows that share a batch_key (a digest slot of one recipient and rule) go out as ONE
-email; its Message-ID is derived from the batch key and the member idempotency keys,
+Several notifiers may run: the outbox hands out rows to plan and to claim with row locks
+that other notifiers skip (wirewatch/adapters/postgres_outbox.py: FOR UPDATE SKIP LOCKED),
+and a row is 'sending' (committed) before any SMTP traffic, so no two notifiers send the
+same row. Rows that share a batch_key (a digest slot of one recipient and rule) go out as
+ONE email; its Message-ID is derived from the batch key and the member idempotency keys,
 so the id is known before sending and is the same on every retry.
+
+This module decides; it does no I/O of its own. The outbox (SQL), the mailer (SMTP) and
+the observer (metrics) are injected by wirewatch/bootstrap.py.
 """
 from __future__ import annotations
 
 import logging
-import threading
 import time
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from typing import Protocol
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
-
+from consumers.alerting.delivery_config import DeliveryRulesSource
+from consumers.alerting.delivery_schedule import digest_batch_key, plan_delivery
 from consumers.alerting.mail import (
-    PermanentMailError, TransientMailError, UncertainMailError, build_email, make_message_id,
+    Mailer, PermanentMailError, TransientMailError, UncertainMailError, build_email, make_message_id,
 )
-from consumers.alerting.render import AlertView, EvidenceView, render_alert, render_digest
-from consumers.alerting.rules import DeliveryRulesSource, digest_batch_key, plan_delivery
-from schemas.tables import Alert, AlertItem, Delivery, Entity, Item, Mention, Topic
-from wirewatch import metrics
+from consumers.alerting.render import AlertView, render_alert, render_digest
 
 log = logging.getLogger(__name__)
-PEOPLE, ORGS, PLACES = ("PERSON",), ("ORG",), ("GPE", "LOC", "FAC")
-FAILED_STATES = ("failed", "uncertain")
+
+# Delivery states (deliveries.status) this stage writes or reads.
+PENDING, SENDING, SENT, FAILED, UNCERTAIN, MUTED = "pending", "sending", "sent", "failed", "uncertain", "muted"
+FAILED_STATES = (FAILED, UNCERTAIN)  # what an operator may requeue (`wirewatch deliveries --retry`)
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
+
+# --- the Outbox port --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Unplanned:
+    """A pending delivery no plan has been made for yet."""
+    id: int
+    recipient: str
+    rule: str
+    idempotency_key: str
+    alert_muted: bool
+
+
+@dataclass(frozen=True)
+class Due:
+    """A planned pending delivery whose time has come."""
+    id: int
+    recipient: str
+    rule: str
+    alert_id: int
+    batch_key: str | None
+    idempotency_key: str
+    digest_slot: datetime | None
+    attempts: int
+    alert_muted: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one send attempt leaves on its rows (they are only changed while still 'sending')."""
+    status: str
+    last_error: str | None
+    sent_at: datetime | None = None
+    next_attempt_at: datetime | None = None
+
+
+class PlanningBatch(Protocol):
+    """Unplanned rows locked for this notifier, in one transaction that commits on exit."""
+
+    @property
+    def rows(self) -> Sequence[Unplanned]: ...
+
+    def sent_last_hour(self, recipient: str, now: datetime) -> int:
+        """Emails (a digest counts once) sent, being sent or planned immediate to `recipient`."""
+
+    def mute(self, delivery_id: int, now: datetime, reason: str) -> None: ...
+
+    def schedule(self, delivery_id: int, now: datetime, reason: str, due: datetime,
+                 digest_slot: datetime | None, batch_key: str) -> None: ...
+
+
+class ClaimBatch(Protocol):
+    """Due rows locked for this notifier, in one transaction that commits on exit."""
+
+    @property
+    def rows(self) -> Sequence[Due]: ...
+
+    def mute(self, ids: Sequence[int], reason: str) -> None: ...
+
+    def alert_views(self, alert_ids: Sequence[int]) -> Mapping[int, AlertView]: ...
+
+    def fail(self, ids: Sequence[int], error: str) -> None: ...
+
+    def mark_sending(self, ids: Sequence[int], now: datetime, message_id: str) -> None:
+        """status 'sending', claimed_at = now, attempts + 1, the message id stored."""
+
+
+class Outbox(Protocol):
+    def expire_sending(self, claimed_before: datetime, error: str) -> list[int]:
+        """Mark rows still 'sending' that were claimed before then 'uncertain'; their ids."""
+
+    def planning(self, limit: int) -> AbstractContextManager[PlanningBatch]: ...
+
+    def claiming(self, now: datetime, limit: int) -> AbstractContextManager[ClaimBatch]: ...
+
+    def record(self, ids: Sequence[int], outcome: Outcome) -> None:
+        """Apply `outcome` to those of `ids` that are still 'sending'."""
+
+
+class StopEvent(Protocol):
+    """threading.Event, or wirewatch.heartbeat.BeatingEvent (which also beats)."""
+
+    def is_set(self) -> bool: ...
+
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
+# --- the observer hook (metrics) --------------------------------------------------------
+
+class NotifierObserver(Protocol):
+    def email_sent(self) -> None:
+        """One email accepted by the server (a digest is one email)."""
+
+    def email_failed(self) -> None:
+        """One email that could not be built, or one failed attempt, retried or not."""
+
+
+class NoObserver:
+    def email_sent(self) -> None:
+        pass
+
+    def email_failed(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class CallbackObserver:
+    """An observer from two plain callables (e.g. two counters' `inc`)."""
+    sent: Callable[[], object]
+    failed: Callable[[], object]
+
+    def email_sent(self) -> None:
+        self.sent()
+
+    def email_failed(self) -> None:
+        self.failed()
+
+
+# --- the stage --------------------------------------------------------------------------
 
 @dataclass
 class NotifyStats:
@@ -80,7 +203,7 @@ class _Job:
     recipient: str
     message_id: str
     subject: str
-    message: object  # EmailMessage
+    message: EmailMessage
     attempts: int
 
 
@@ -95,23 +218,17 @@ class NotifierConfig:
     poll_seconds: float = 10.0
     extra: dict = field(default_factory=dict)
 
-    @classmethod
-    def from_settings(cls, settings) -> "NotifierConfig":
-        g = lambda name, default: getattr(settings, name, default)  # noqa: E731  (settings the lead may add)
-        return cls(mail_from=settings.mail_from, max_attempts=g("notify_max_attempts", 5),
-                   backoff_seconds=g("notify_backoff_seconds", 30.0),
-                   sending_timeout_seconds=g("notify_sending_timeout_seconds", 300.0),
-                   poll_seconds=g("notify_poll_seconds", 10.0))
-
 
 class Notifier:
-    def __init__(self, engine: Engine, mailer, rules: DeliveryRulesSource, config: NotifierConfig | None = None,
-                 clock=utcnow) -> None:
-        self.engine = engine
+    def __init__(self, outbox: Outbox, mailer: Mailer, rules: DeliveryRulesSource,
+                 config: NotifierConfig | None = None, clock: Callable[[], datetime] = utcnow,
+                 observer: NotifierObserver | None = None) -> None:
+        self.outbox = outbox
         self.mailer = mailer
         self.rules = rules
         self.config = config or NotifierConfig()
         self.clock = clock
+        self.observer: NotifierObserver = observer or NoObserver()
 
     # --- one pass -------------------------------------------------------------------
     def run_once(self, now: datetime | None = None) -> NotifyStats:
@@ -129,7 +246,7 @@ class Notifier:
                 break
         return stats
 
-    def run(self, stop: threading.Event, poll_seconds: float | None = None) -> NotifyStats:
+    def run(self, stop: StopEvent, poll_seconds: float | None = None) -> NotifyStats:
         """Until `stop` is set: a pass every poll_seconds. Transient DB errors are retried."""
         total = NotifyStats()
         delay = poll_seconds or self.config.poll_seconds
@@ -148,58 +265,35 @@ class Notifier:
     # --- crash recovery -------------------------------------------------------------
     def expire_sending(self, now: datetime) -> int:
         limit = now - timedelta(seconds=self.config.sending_timeout_seconds)
-        with self.engine.begin() as conn:
-            ids = conn.execute(
-                update(Delivery).where(Delivery.status == "sending", Delivery.claimed_at < limit)
-                .values(status="uncertain", last_error=(
-                    f"still 'sending' {self.config.sending_timeout_seconds:.0f}s after it was claimed (the "
-                    "notifier stopped mid-send); the server may have accepted it, so it is not resent"))
-                .returning(Delivery.id)).scalars().all()
+        ids = self.outbox.expire_sending(limit, (
+            f"still 'sending' {self.config.sending_timeout_seconds:.0f}s after it was claimed (the "
+            "notifier stopped mid-send); the server may have accepted it, so it is not resent"))
         for i in ids:
             log.warning("delivery %d: outcome unknown, marked uncertain (not resent)", i)
         return len(ids)
 
     # --- planning -------------------------------------------------------------------
-    def _sent_last_hour(self, conn: Connection, recipient: str, now: datetime) -> int:
-        since = now - timedelta(hours=1)
-        return conn.execute(
-            select(func.count(func.distinct(func.coalesce(Delivery.batch_key, Delivery.idempotency_key))))
-            .where(func.lower(Delivery.recipient) == recipient.lower(), or_(
-                and_(Delivery.status.in_(("sent", "sending", "uncertain")), Delivery.claimed_at > since),
-                and_(Delivery.status == "pending", Delivery.planned_at.is_not(None),
-                     Delivery.digest_slot.is_(None), Delivery.planned_at > since)))
-        ).scalar_one()
-
     def _plan(self, now: datetime, stats: NotifyStats) -> int:
         config = self.rules.current()
-        with self.engine.begin() as conn:
-            rows = conn.execute(
-                select(Delivery.id, Delivery.recipient, Delivery.rule, Delivery.idempotency_key, Alert.muted_at)
-                .join(Alert, Alert.id == Delivery.alert_id)
-                .where(Delivery.status == "pending", Delivery.planned_at.is_(None))
-                .order_by(Delivery.id).limit(self.config.batch_size)
-                .with_for_update(of=Delivery, skip_locked=True)).all()
+        with self.outbox.planning(self.config.batch_size) as batch:
             counts: dict[str, int] = {}
-            for r in rows:
+            for r in batch.rows:
                 key = r.recipient.lower()
                 if key not in counts:
-                    counts[key] = self._sent_last_hour(conn, r.recipient, now)
+                    counts[key] = batch.sent_last_hour(r.recipient, now)
                 plan = plan_delivery(config.rule(r.rule), now, sent_last_hour=counts[key],
-                                     alert_muted=r.muted_at is not None)
+                                     alert_muted=r.alert_muted)
                 if plan.action == "mute":
-                    conn.execute(update(Delivery).where(Delivery.id == r.id).values(
-                        status="muted", planned_at=now, plan=plan.reason, last_error=plan.reason))
+                    batch.mute(r.id, now, plan.reason)
                     stats.muted += 1
                     continue
-                batch = (digest_batch_key(r.recipient, r.rule, plan.digest_slot)
-                         if plan.digest_slot else r.idempotency_key)
-                conn.execute(update(Delivery).where(Delivery.id == r.id).values(
-                    planned_at=now, plan=plan.reason, next_attempt_at=plan.due,
-                    digest_slot=plan.digest_slot, batch_key=batch))
+                batch_key = (digest_batch_key(r.recipient, r.rule, plan.digest_slot)
+                             if plan.digest_slot else r.idempotency_key)
+                batch.schedule(r.id, now, plan.reason, plan.due, plan.digest_slot, batch_key)
                 if plan.digest_slot is None:
                     counts[key] += 1
                 stats.planned += 1
-        return len(rows)
+            return len(batch.rows)
 
     # --- claiming -------------------------------------------------------------------
     def _claim(self, now: datetime, stats: NotifyStats) -> tuple[int, list[_Job]]:
@@ -207,25 +301,17 @@ class Notifier:
         transaction, before any SMTP traffic."""
         config = self.rules.current()
         jobs: list[_Job] = []
-        with self.engine.begin() as conn:
-            rows = conn.execute(
-                select(Delivery.id, Delivery.recipient, Delivery.rule, Delivery.alert_id, Delivery.batch_key,
-                       Delivery.idempotency_key, Delivery.digest_slot, Delivery.attempts, Alert.muted_at)
-                .join(Alert, Alert.id == Delivery.alert_id)
-                .where(Delivery.status == "pending", Delivery.planned_at.is_not(None),
-                       Delivery.next_attempt_at <= now)
-                .order_by(Delivery.next_attempt_at, Delivery.id).limit(self.config.batch_size)
-                .with_for_update(of=Delivery, skip_locked=True)).all()
+        with self.outbox.claiming(now, self.config.batch_size) as claim:
+            rows = claim.rows
             if not rows:
                 return 0, []
-            muted = [r.id for r in rows if r.muted_at is not None]
+            muted = [r.id for r in rows if r.alert_muted]
             if muted:
-                conn.execute(update(Delivery).where(Delivery.id.in_(muted)).values(
-                    status="muted", last_error="alert muted before sending"))
+                claim.mute(muted, "alert muted before sending")
                 stats.muted += len(muted)
-            live = [r for r in rows if r.muted_at is None]
-            views = load_alert_views(conn, sorted({r.alert_id for r in live}))
-            groups: dict[str, list] = {}
+            live = [r for r in rows if not r.alert_muted]
+            views = claim.alert_views(sorted({r.alert_id for r in live}))
+            groups: dict[str, list[Due]] = {}
             for r in live:
                 groups.setdefault(r.batch_key or r.idempotency_key, []).append(r)
             for batch, members in groups.items():
@@ -234,40 +320,37 @@ class Notifier:
                 message_id = make_message_id(batch + "|" + ",".join(sorted(m.idempotency_key for m in members)),
                                              self.config.mail_from)
                 try:
-                    alerts = []
+                    alerts: list[AlertView] = []
                     for m in sorted(members, key=lambda m: m.alert_id):
                         if m.alert_id in views and all(a.id != m.alert_id for a in alerts):
                             rule = config.rule(m.rule)
                             alerts.append(replace(views[m.alert_id], delivery_rule=f"{rule.name} ({rule.mode})"))
                     if not alerts:
                         raise LookupError("alert rows not found")
-                    digest = members[0].digest_slot is not None
-                    rendered = (render_digest(alerts, recipient, members[0].digest_slot) if digest
+                    slot = members[0].digest_slot
+                    rendered = (render_digest(alerts, recipient, slot) if slot is not None
                                 else render_alert(alerts[0], recipient))
                     message = build_email(rendered, self.config.mail_from, recipient, message_id, {
                         "X-Wirewatch-Alerts": ",".join(str(a.id) for a in alerts),
-                        "X-Wirewatch-Kind": "digest" if digest else ("escalation" if alerts[0].escalation else "alert"),
+                        "X-Wirewatch-Kind": ("digest" if slot is not None
+                                             else "escalation" if alerts[0].escalation else "alert"),
                     }, date=now)
                 except Exception as exc:  # a rendering bug must not leave rows looping
                     log.exception("cannot build the email for deliveries %s", ids)
-                    conn.execute(update(Delivery).where(Delivery.id.in_(ids)).values(
-                        status="failed", last_error=f"cannot build the email: {type(exc).__name__}: {exc}"[:1000]))
+                    claim.fail(ids, f"cannot build the email: {type(exc).__name__}: {exc}"[:1000])
                     stats.failed += len(ids)
-                    metrics.EMAILS_FAILED.inc()
+                    self.observer.email_failed()
                     continue
-                conn.execute(update(Delivery).where(Delivery.id.in_(ids)).values(
-                    status="sending", claimed_at=now, attempts=Delivery.attempts + 1, message_id=message_id))
+                claim.mark_sending(ids, now, message_id)
                 jobs.append(_Job(ids, recipient, message_id, rendered.subject, message,
                                  max(m.attempts for m in members) + 1))
         return len(rows), jobs
 
     # --- sending --------------------------------------------------------------------
-    def _finish(self, ids: list[int], **values) -> None:
+    def _finish(self, ids: list[int], outcome: Outcome) -> None:
         for attempt in range(5):
             try:
-                with self.engine.begin() as conn:
-                    conn.execute(update(Delivery).where(Delivery.id.in_(ids), Delivery.status == "sending")
-                                 .values(**values))
+                self.outbox.record(ids, outcome)
                 return
             except Exception:
                 if attempt == 4:
@@ -280,97 +363,38 @@ class Notifier:
         try:
             self.mailer.send(job.message, self.config.mail_from, [job.recipient])
         except UncertainMailError as exc:
-            metrics.EMAILS_FAILED.inc()
-            self._finish(job.ids, status="uncertain", last_error=str(exc)[:1000])
+            self.observer.email_failed()
+            self._finish(job.ids, Outcome(UNCERTAIN, str(exc)[:1000]))
             stats.uncertain += len(job.ids)
             log.error("deliveries %s (%s): %s; marked uncertain, not resent", job.ids, job.message_id, exc)
             return
         except PermanentMailError as exc:
-            metrics.EMAILS_FAILED.inc()
-            self._finish(job.ids, status="failed", last_error=str(exc)[:1000])
+            self.observer.email_failed()
+            self._finish(job.ids, Outcome(FAILED, str(exc)[:1000]))
             stats.failed += len(job.ids)
             log.error("deliveries %s: permanent failure: %s", job.ids, exc)
             return
         except TransientMailError as exc:
-            metrics.EMAILS_FAILED.inc()  # each failed attempt, retried or not
+            self.observer.email_failed()  # each failed attempt, retried or not
             if job.attempts >= self.config.max_attempts:
-                self._finish(job.ids, status="failed",
-                             last_error=f"gave up after {job.attempts} attempts: {exc}"[:1000])
+                self._finish(job.ids, Outcome(FAILED, f"gave up after {job.attempts} attempts: {exc}"[:1000]))
                 stats.failed += len(job.ids)
                 log.error("deliveries %s: failed after %d attempts: %s", job.ids, job.attempts, exc)
                 return
             delay = min(self.config.backoff_seconds * 2 ** (job.attempts - 1), self.config.backoff_max_seconds)
-            self._finish(job.ids, status="pending", next_attempt_at=now + timedelta(seconds=delay),
-                         last_error=str(exc)[:1000])
+            self._finish(job.ids, Outcome(PENDING, str(exc)[:1000],
+                                          next_attempt_at=now + timedelta(seconds=delay)))
             stats.retries += len(job.ids)
             log.warning("deliveries %s: %s; retry %d in %.0fs", job.ids, exc, job.attempts + 1, delay)
             return
         except Exception as exc:  # unknown: the message may have gone out
-            metrics.EMAILS_FAILED.inc()
-            self._finish(job.ids, status="uncertain", last_error=f"{type(exc).__name__}: {exc}"[:1000])
+            self.observer.email_failed()
+            self._finish(job.ids, Outcome(UNCERTAIN, f"{type(exc).__name__}: {exc}"[:1000]))
             stats.uncertain += len(job.ids)
             log.exception("deliveries %s: unexpected error while sending; marked uncertain", job.ids)
             return
-        self._finish(job.ids, status="sent", sent_at=now, last_error=None)
-        metrics.EMAILS_SENT.inc()  # one per email accepted (a digest is one email)
+        self._finish(job.ids, Outcome(SENT, None, sent_at=now))
+        self.observer.email_sent()  # one per email accepted (a digest is one email)
         stats.emails_sent += 1
         stats.deliveries_sent += len(job.ids)
         log.info("sent %s to %s: %s", job.message_id, job.recipient, job.subject)
-
-
-# --- read side: alert views for emails and the CLI -----------------------------------
-
-def load_alert_views(conn: Connection, alert_ids: list[int]) -> dict[int, AlertView]:
-    if not alert_ids:
-        return {}
-    session = Session(bind=conn)  # reads only, inside the caller's transaction
-    alerts = session.execute(
-        select(Alert, Topic.title).join(Topic, Topic.name == Alert.topic_name).where(Alert.id.in_(alert_ids))).all()
-    evidence: dict[int, list[EvidenceView]] = {}
-    for ai, headline in session.execute(
-            select(AlertItem, Item.headline).join(Item, Item.id == AlertItem.item_id)
-            .where(AlertItem.alert_id.in_(alert_ids)).order_by(AlertItem.published_at, AlertItem.id)).all():
-        evidence.setdefault(ai.alert_id, []).append(EvidenceView(
-            item_id=ai.item_id, sentence=ai.evidence, terms=tuple(ai.terms or ()), source=ai.source,
-            url=ai.url, headline=headline, published_at=ai.published_at, stage=ai.stage))
-    names: dict[int, dict[str, list[str]]] = {}
-    for alert_id, name, label, _n in conn.execute(
-            select(AlertItem.alert_id, Entity.canonical_name, Entity.label, func.sum(Mention.mention_count))
-            .join(Mention, Mention.item_id == AlertItem.item_id).join(Entity, Entity.id == Mention.entity_id)
-            .where(AlertItem.alert_id.in_(alert_ids), Entity.label.in_(PEOPLE + ORGS + PLACES))
-            .group_by(AlertItem.alert_id, Entity.canonical_name, Entity.label)
-            .order_by(AlertItem.alert_id, func.sum(Mention.mention_count).desc(), Entity.canonical_name)).all():
-        kind = "people" if label in PEOPLE else "orgs" if label in ORGS else "places"
-        bucket = names.setdefault(alert_id, {}).setdefault(kind, [])
-        if len(bucket) < 12:
-            bucket.append(name)
-    out = {}
-    for a, title in alerts:
-        n = names.get(a.id, {})
-        ev = evidence.get(a.id) or [EvidenceView(a.item_id, a.evidence)]
-        out[a.id] = AlertView(
-            id=a.id, topic=a.topic_name, topic_title=title or a.topic_name, topic_version=a.topic_version,
-            rule=a.rule, target=a.target, event=a.event, action=a.action, stage=a.stage,
-            target_role=a.target_role, country=a.country, place=a.place,
-            why=(a.explanation or {}).get("why"), escalation=a.escalation, escalation_reason=a.escalation_reason,
-            evidence=tuple(ev), source_count=a.source_count, first_seen=a.first_seen_at, last_seen=a.last_seen_at,
-            people=tuple(n.get("people", ())), organisations=tuple(n.get("orgs", ())),
-            places=tuple(n.get("places", ())))
-    return out
-
-
-def build_notifier(app, mailer=None, rules: DeliveryRulesSource | None = None) -> Notifier:
-    """Composition for `wirewatch notify` / the daemon (until bootstrap grows `App.notifier`)."""
-    from wirewatch.adapters.smtp_mailer import SmtpMailer
-
-    return Notifier(app.engine, mailer or SmtpMailer.from_settings(app.settings),
-                    rules or delivery_rules_source(app.settings), NotifierConfig.from_settings(app.settings))
-
-
-def delivery_rules_source(settings) -> DeliveryRulesSource:
-    import os
-
-    from consumers.alerting.rules import default_delivery_file, parse_recipients
-
-    path = None if os.environ.get("WIREWATCH_DELIVERY_FILE") else getattr(settings, "delivery_file", None)
-    return DeliveryRulesSource(path or default_delivery_file(), parse_recipients(settings.alert_recipients))

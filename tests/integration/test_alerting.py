@@ -17,13 +17,13 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from consumers.alerting.rules import DeliveryRulesSource, parse_delivery
+from consumers.alerting.delivery_config import DeliveryRulesSource, parse_delivery
 from producers.reuters_text import parse_story
 from schemas.tables import Alert, AlertItem, Delivery
 from tests.integration.helpers import drain, publish_items
 from tests.smtp_sink import SmtpSink
 from tests.integration.test_pipeline import reference_item
-from wirewatch.notifier import Notifier, NotifierConfig
+from consumers.alerting.notifier import Notifier, NotifierConfig
 from wirewatch.adapters.smtp_mailer import SmtpMailer
 
 FLAGSHIP = "arrests-of-opposition-leaders"
@@ -88,8 +88,8 @@ def configure(app, tmp_path, delivery_yaml: str, title: str = TITLE) -> Delivery
 
 
 def notifier(app, rules, smtp: SmtpSink) -> Notifier:
-    return Notifier(app.engine, SmtpMailer("127.0.0.1", smtp.port, timeout=5), rules,
-                    NotifierConfig(mail_from=SENDER, backoff_seconds=30, max_attempts=5))
+    return app.notifier(SmtpMailer("127.0.0.1", smtp.port, timeout=5), rules=rules,
+                        config=NotifierConfig(mail_from=SENDER, backoff_seconds=30, max_attempts=5))
 
 
 def drain_all(app, group: str | None = None):
@@ -235,7 +235,7 @@ def test_crash_after_claim_is_not_resent(app, tmp_path, smtp_server):
         def send(self, message, sender, recipients):
             raise KeyboardInterrupt  # the process is killed between 'sending' and 'sent'
 
-    crashing = Notifier(app.engine, DiesMidSend(), rules, n.config)
+    crashing = app.notifier(DiesMidSend(), rules=rules, config=n.config)
     with pytest.raises(KeyboardInterrupt):
         crashing.run_once(now)
     assert rows(app, select(Delivery.status)) == [("sending",)]
@@ -289,8 +289,8 @@ def test_timeout_after_the_server_accepted_is_uncertain_and_never_resent(app, tm
         return result
 
     smtp_server.handle_DATA = slow_accept
-    n = Notifier(app.engine, SmtpMailer("127.0.0.1", smtp_server.port, timeout=0.5), rules,
-                 NotifierConfig(mail_from=SENDER))
+    n = app.notifier(SmtpMailer("127.0.0.1", smtp_server.port, timeout=0.5), rules=rules,
+                     config=NotifierConfig(mail_from=SENDER))
     now = datetime.now(timezone.utc)
     stats = n.run_once(now)
     assert stats.uncertain == 1 and stats.emails_sent == 0

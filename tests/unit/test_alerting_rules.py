@@ -4,10 +4,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from consumers.alerting.rules import (
-    DeliveryFileError, DeliveryRule, DeliveryRulesSource, delivery_key, digest_batch_key, load_delivery,
-    next_slot, parse_delivery, parse_recipients, plan_delivery, quiet_until,
+from consumers.alerting.delivery_config import (
+    DeliveryFileError, DeliveryRule, DeliveryRulesSource, load_delivery, parse_delivery, parse_recipients,
 )
+from consumers.alerting.delivery_schedule import delivery_key, digest_batch_key, next_slot, plan_delivery, quiet_until
 from tests.conftest import ROOT
 
 UTC = timezone.utc

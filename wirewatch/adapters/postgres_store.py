@@ -13,7 +13,6 @@ are kept rather than dead-lettered.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
@@ -138,19 +137,14 @@ class PostgresStore:
     # --- alerts: one per event, evidence per story, outbox rows (consumers/alerting) ---
 
     def set_delivery_rules(self, source) -> None:
-        """Inject the delivery rules (a `DeliveryRulesSource`); else they load on first use."""
+        """Inject the delivery rules (a `DeliveryRulesSource`; bootstrap's App.store does)."""
         self.__dict__["_delivery_source"] = source
 
     def _delivery_config(self):
         src = self.__dict__.get("_delivery_source")
         if src is None:
-            from consumers.alerting.rules import DeliveryRulesSource, default_delivery_file, parse_recipients
-            from wirewatch.settings import get_settings
-
-            settings = get_settings()
-            path = None if os.environ.get("WIREWATCH_DELIVERY_FILE") else getattr(settings, "delivery_file", None)
-            src = DeliveryRulesSource(path or default_delivery_file(), parse_recipients(settings.alert_recipients))
-            self.__dict__["_delivery_source"] = src
+            raise RuntimeError("PostgresStore has no delivery rules: build it with wirewatch.bootstrap "
+                               "(App.store), or call set_delivery_rules(DeliveryRulesSource(...)) first")
         return src.current()
 
     def _insert_alerts(self, conn: Connection, alerts) -> list[str]:
@@ -366,7 +360,7 @@ class PostgresStore:
         """The outbox rows, in the batch transaction: one per alert, level and recipient."""
         if not outbox:
             return
-        from consumers.alerting.rules import delivery_key
+        from consumers.alerting.delivery_schedule import delivery_key
 
         config = self._delivery_config()
         rows = []

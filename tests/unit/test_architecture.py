@@ -166,3 +166,12 @@ def test_only_settings_reads_the_environment():
                     and isinstance(node.value, ast.Name) and node.value.id == "os"):
                 offending.append(f"{path.relative_to(ROOT)}:{node.lineno} os.{node.attr}")
     assert not offending, "read configuration through wirewatch.settings:\n" + "\n".join(offending)
+
+
+def test_every_file_the_architecture_guide_names_exists():
+    import re
+
+    guide = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:wirewatch|producers|consumers|schemas|bench|tests|docs)/[\w/.-]*)`", guide))
+    missing = sorted(p for p in named if not (ROOT / p).exists())
+    assert not missing, f"docs/architecture.md names files that do not exist: {missing}"

@@ -83,8 +83,9 @@ class App:
         config = config or NotifierConfig(
             mail_from=s.mail_from, max_attempts=s.notify_max_attempts, backoff_seconds=s.notify_backoff_seconds,
             sending_timeout_seconds=s.notify_sending_timeout_seconds, poll_seconds=s.notify_poll_seconds)
-        return Notifier(PostgresOutbox(self.engine), mailer or SmtpMailer.from_settings(s),
-                        rules or self.delivery_rules, config,
+        mailer = mailer or SmtpMailer(s.smtp_host, s.smtp_port, security=s.smtp_security.lower(),
+                                      user=s.smtp_user, password=s.smtp_password)
+        return Notifier(PostgresOutbox(self.engine), mailer, rules or self.delivery_rules, config,
                         observer=CallbackObserver(sent=metrics.EMAILS_SENT.inc, failed=metrics.EMAILS_FAILED.inc))
 
     @cached_property

@@ -51,11 +51,6 @@ class SmtpMailer:
         self.ssl_context = ssl_context
         self.local_hostname = local_hostname
 
-    @classmethod
-    def from_settings(cls, settings, **kw) -> "SmtpMailer":
-        return cls(settings.smtp_host, settings.smtp_port, security=settings.smtp_security.lower(),
-                   user=settings.smtp_user, password=settings.smtp_password, **kw)
-
     def __repr__(self) -> str:  # no password, ever
         return f"SmtpMailer({self.host}:{self.port}, security={self.security}, user={self.user or '-'})"
 

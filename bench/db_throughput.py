@@ -27,7 +27,7 @@ TABLES = ("items", "entities", "item_entities", "alerts", "alert_items", "delive
 def build_processed(app, items, analyses, n: int, batch_size: int) -> list[list[ProcessedItem]]:
     """``n`` ProcessedItems in batches of ``batch_size``, built by the real ItemsStage."""
     from consumers.matching.topics import TopicFileWatcher
-    from wirewatch.topic_sync import TopicRuntime
+    from consumers.matching.runtime import TopicRuntime
 
     runtime = TopicRuntime(TopicFileWatcher(app.settings.topics_file), app.store)
     runtime.refresh(force=True)  # also saves the topics: alerts refer to them

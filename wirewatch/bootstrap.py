@@ -138,17 +138,28 @@ class App:
         per_item = self.settings.analysis_budget_seconds + 30  # + replacing the analysis process
         return int(max(600.0, bus.MAX_POLL_RECORDS * per_item + 120) * 1000)
 
-    def items_worker(self, group: str | None = None, **consumer_overrides):
-        """Build the items stage with its consumer, store and dead-letter/alert producer."""
+    # The hook point for watching every items worker this App builds, besides its Prometheus
+    # metrics: a WorkerObserver (consumers/items_loop.py), e.g. the benchmark's, which sets it
+    # on the App it hands to `wirewatch.cli.main(app_factory=...)` (bench/consume_child.py).
+    worker_observer = None
+
+    def items_worker(self, group: str | None = None, observer=None, **consumer_overrides):
+        """Build the items stage with its consumer, store and dead-letter/alert producer.
+        `observer` (default: `worker_observer`) is told what the worker does, with its metrics."""
+        from consumers.items_loop import ANALYSIS, ItemsWorker, Observers, timed
+        from consumers.matching.runtime import TopicRuntime
         from consumers.matching.topics import TopicFileWatcher
         from consumers.pipeline import ItemsStage
         from wirewatch.adapters import kafka_bus as bus
+        from wirewatch.adapters.faults import ItemsFaults
+        from wirewatch.adapters.kafka_inbox import KafkaInbox
         from wirewatch.heartbeat import Heartbeat
-        from wirewatch.topic_sync import TopicRuntime
-        from wirewatch.worker import ItemsWorker
+        from wirewatch.worker_metrics import WorkerMetrics
 
         self.delivery_rules.current()  # refuse to start on a broken delivery file
         bus.ensure_topics(self.settings, self.names)
+        observer = observer or self.worker_observer
+        observer = WorkerMetrics() if observer is None else Observers(WorkerMetrics(), observer)
         # A watcher per worker: a shared one would report "unchanged" to the second worker.
         runtime = TopicRuntime(TopicFileWatcher(self.settings.topics_file), self.store)
         runtime.refresh(force=True)
@@ -159,17 +170,18 @@ class App:
             sandbox = self.sandboxed_analyser(
                 should_stop=lambda: holder["worker"].stop_event.is_set(),
                 on_wait=lambda: heartbeat.beat("analysing"))
-            analyse = sandbox.analyse_many
+            # Analysis runs in the sandbox's child, whose CPU this thread's clock does not see.
+            analyse = timed(observer, ANALYSIS, sandbox.analyse_many, clock=lambda: sandbox.cpu_seconds)
         else:
             analyse = self.analyzer.analyse_many
         stage = ItemsStage(analyse, runtime.match, self.extractor_version)
         consumer_overrides.setdefault("max_poll_interval_ms", self.max_poll_interval_ms())
         consumer = bus.make_consumer(self.settings, [self.names.items], group, **consumer_overrides)
         holder["worker"] = worker = ItemsWorker(
-            consumer=consumer, stage=stage, store=self.store, producer=self.producer_bus(),
+            inbox=KafkaInbox(consumer), stage=stage, store=self.store, producer=self.producer_bus(),
             topics=self.names, match_input=runtime.match_input,
-            extractor_version=self.extractor_version, on_idle=runtime.refresh,
-            analyser=sandbox, heartbeat=heartbeat,
+            extractor_version=self.extractor_version, faults=ItemsFaults(), on_idle=runtime.refresh,
+            analyser=sandbox, heartbeat=heartbeat, observer=observer,
         )
         return worker
 

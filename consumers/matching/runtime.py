@@ -1,25 +1,48 @@
-"""Watched topics at run time: hot reload from YAML, mirrored into the topics table."""
+"""Watched topics at run time: hot reload from YAML, mirrored into the topics table.
+
+A new topic set goes live only once the store has it (alerts name their topic version);
+a broken file or a failed save keeps the current set running, and is never fatal after
+the first load.
+"""
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
+from typing import Protocol
 
-from consumers.matching.engine import Matcher, MatchInput
-from consumers.matching.topics import TopicFileError
+from consumers.matching.engine import Match, Matcher, MatchInput
+from consumers.matching.topics import TopicFileError, TopicSet
+from consumers.understanding.model import Analysis
+from schemas.messages import WireItem
 
 log = logging.getLogger(__name__)
+
+
+class TopicSource(Protocol):
+    """Where topic sets come from (consumers.matching.topics.TopicFileWatcher)."""
+
+    def poll(self) -> TopicSet | None:
+        """A new topic set when the source changed since the last poll, else None."""
+        ...
+
+
+class TopicStore(Protocol):
+    """Where the live topic definitions are mirrored (the topics table)."""
+
+    def save_topics(self, topics: Sequence[dict]) -> None: ...
 
 
 class TopicRuntime:
     """Holds the current Matcher; `refresh()` swaps it when the topics file changes."""
 
-    def __init__(self, watcher, store, check_every: float = 2.0) -> None:
+    def __init__(self, watcher: TopicSource, store: TopicStore, check_every: float = 2.0) -> None:
         self.watcher = watcher
         self.store = store
         self.check_every = check_every
         self.matcher: Matcher | None = None
         self._last_check = 0.0
-        self._pending = None  # a new topic set whose save to the database failed
+        self._pending: TopicSet | None = None  # a new topic set whose save to the database failed
 
     def refresh(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -64,9 +87,11 @@ class TopicRuntime:
         self.matcher = Matcher(list(topics))
         log.info("watching %d topic(s): %s", len(topics), ", ".join(t.name for t in topics))
 
-    def match(self, doc: MatchInput):
+    def match(self, doc: MatchInput) -> list[Match]:
+        if self.matcher is None:  # refresh() has not loaded a topic set yet
+            raise RuntimeError("no topic set loaded: TopicRuntime.refresh() found none to match against")
         return self.matcher.match(doc)
 
     @staticmethod
-    def match_input(item, analysis) -> MatchInput:
+    def match_input(item: WireItem, analysis: Analysis) -> MatchInput:
         return MatchInput(id=item.id, headline=item.headline, body=item.body, analysis=analysis)

@@ -12,7 +12,6 @@ from schemas.messages import decode_dead_letter, encode
 from schemas.tables import Alert, Item, Mention
 from tests.conftest import ARTICLES, SEED
 from tests.integration.helpers import alerts, count, drain, items, non_arrest_reuters, publish_items, send_raw
-from wirewatch.adapters import kafka_bus as bus
 
 FLAGSHIP = "arrests-of-opposition-leaders"
 
@@ -78,7 +77,7 @@ def test_crash_after_db_commit_before_offset_commit_makes_no_duplicates(app):
     worker = app.items_worker()
     records = []
     for _ in range(40):
-        records += bus.poll_records(worker.consumer, 500)
+        records += worker.inbox.poll(500)
         if len(records) >= 4:
             break
     assert len(records) == 4

@@ -20,7 +20,7 @@ from consumers.matching.spans import leaf_spans
 from consumers.matching.topics import (
     MAX_FILE_BYTES, TopicFileError, TopicFileWatcher, load_topics, parse_topics,
 )
-from wirewatch.topic_sync import TopicRuntime
+from consumers.matching.runtime import TopicRuntime
 
 HEAD = "topics:\n  - name: t\n    title: T\n    version: 1\n"
 
@@ -206,7 +206,7 @@ def test_reload_rejects_each_bad_edit_once_and_keeps_the_last_good_topics(tmp_pa
     for bad in BAD_EDITS:
         _write(path, bad, tick)
         caplog.clear()
-        with caplog.at_level(logging.ERROR, logger="wirewatch.topic_sync"):
+        with caplog.at_level(logging.ERROR, logger="consumers.matching.runtime"):
             for _ in range(3):  # polls of the same bad version log once
                 runtime.refresh(force=True)
         rejected = [r for r in caplog.records if "rejected" in r.getMessage()]
@@ -234,7 +234,7 @@ def test_reload_survives_an_unexpected_error_but_startup_does_not(caplog):
             raise RecursionError("deep")
 
     runtime.watcher = Broken()
-    with caplog.at_level(logging.ERROR, logger="wirewatch.topic_sync"):
+    with caplog.at_level(logging.ERROR, logger="consumers.matching.runtime"):
         runtime.refresh(force=True)
     assert "keeping the 0 current topics" in caplog.text
 

@@ -1,14 +1,16 @@
 """A real `wirewatch consume` process, instrumented for the benchmark.
 
 Run as ``python -m bench.consume_child [consume options]``: it calls
-``wirewatch.cli.main(["consume", ...])``, the same code path as the command, with
-three small hooks that change nothing in the processing:
+``wirewatch.cli.main(["consume", ...])``, the same code path as the command, on an App
+whose ``worker_observer`` (a WorkerObserver, consumers/items_loop.py) is this module's
+BenchObserver; it changes nothing in the processing:
 
 - the analyzer is loaded and warmed up on a few stories before the first poll (model
   loading is start-up cost, not throughput);
 - each poll writes a status file (WIREWATCH_BENCH_STATUS): assigned partitions, time of
   the first record received, counts stored/dead-lettered, peak RSS, and the wall and
-  CPU seconds spent in each step of ItemsWorker.process (stage, save, publish, commit);
+  CPU seconds spent in each step of ItemsWorker.process (stage, save, publish, commit),
+  which the worker measures only for an observer that asks for timings;
 - with WIREWATCH_BENCH_PROFILE=FILE, pyinstrument profiles the run after warm-up into FILE
   (and the hot spots into FILE with a .json suffix).
 """
@@ -56,84 +58,62 @@ class _Status:
 
 
 CHILD_STAGE = "of which analysis in the child process (CPU of the child)"
+# The loop's steps (consumers.items_loop) under the names the reports have always shown.
+STAGE_NAMES = {
+    "handle": "analyse+match (ItemsStage.handle)",
+    "save": "database (PostgresStore.save_batch)",
+    "send": "alerts/dead letters publish",
+    "commit": "offset commit",
+    "poll": "poll (after the first record)",
+    "analysis": CHILD_STAGE,
+}
 
 
-def _timed(status: _Status, name: str, fn, clock=lambda *_: time.thread_time()):
-    """Wrap ``fn`` to add its wall and CPU seconds (by ``clock``: this thread's, unless told)
-    to status.state["stages"][name]."""
+class BenchObserver:
+    """A WorkerObserver (consumers/items_loop.py) that keeps the status file up to date and
+    adds the wall and CPU seconds of each of the worker's steps to status.state["stages"]."""
 
-    def wrapper(*args, **kwargs):
-        w0, c0 = time.perf_counter(), clock(*args[:1])
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            acc = status.state["stages"].setdefault(name, {"wall_s": 0.0, "cpu_s": 0.0, "calls": 0})
-            acc["wall_s"] = round(acc["wall_s"] + time.perf_counter() - w0, 4)
-            acc["cpu_s"] = round(acc["cpu_s"] + clock(*args[:1]) - c0, 4)
-            acc["calls"] += 1
+    timings = True
 
-    return wrapper
+    def __init__(self, status: _Status, app, profiler=None) -> None:
+        self.status = status
+        self.app = app
+        self.profiler = profiler
 
-
-def install_hooks(status: _Status, profiler=None) -> None:
-    from consumers import pipeline
-    from wirewatch import bootstrap, worker
-    from wirewatch.adapters import kafka_bus as bus
-    from wirewatch.adapters import postgres_store as store
-
-    original_items_worker = bootstrap.App.items_worker
-    original_poll = bus.poll_records
-    original_count = worker.ItemsWorker._count
-    # Where a consumer's time goes, batch after batch (first record onwards).
-    pipeline.ItemsStage.handle = _timed(status, "analyse+match (ItemsStage.handle)", pipeline.ItemsStage.handle)
-    store.PostgresStore.save_batch = _timed(status, "database (PostgresStore.save_batch)",
-                                            store.PostgresStore.save_batch)
-    worker.ItemsWorker._send_all = _timed(status, "alerts/dead letters publish", worker.ItemsWorker._send_all)
-    worker.ItemsWorker.commit = _timed(status, "offset commit", worker.ItemsWorker.commit)
-    # Analysis runs in the sandbox's child: its CPU is the child's, which ItemsStage.handle's
-    # thread time (waiting on the pipe, then matching) does not see. Wall time is inside handle's.
-    from wirewatch.analysis_sandbox import SandboxedAnalyser
-
-    SandboxedAnalyser.analyse_many = _timed(
-        status, CHILD_STAGE, SandboxedAnalyser.analyse_many,
-        clock=lambda sandbox: sandbox.cpu_seconds)
-
-    def items_worker(self, *args, **kwargs):
-        built = original_items_worker(self, *args, **kwargs)
+    def started(self, worker) -> None:
         # Loads spaCy and warms it before the first poll: in the analysis process when the
-        # budget's sandbox is on (the default), else here.
-        (built.analyser or self.analyzer).analyse_many(WARM_TEXTS)
-        status.state["stages"].pop(CHILD_STAGE, None)  # the model load is start-up, not work
-        status.state["warm"] = True
-        status.write()
-        if profiler is not None:
-            profiler.start()  # the profile covers polling and processing, not start-up
-        return built
+        # budget's sandbox is on (the default), else here. Not timed: model loading is start-up.
+        (worker.analyser or self.app.analyzer).analyse_many(WARM_TEXTS)
+        self.status.state["warm"] = True
+        self.status.write()
+        if self.profiler is not None:
+            self.profiler.start()  # the profile covers polling and processing, not start-up
 
-    timed_poll = _timed(status, "poll (after the first record)", original_poll)
+    def timed(self, step: str, wall_s: float, cpu_s: float) -> None:
+        state = self.status.state
+        if step == "poll" and state["first_record"] is None:
+            return  # where a consumer's time goes counts from the first record on
+        acc = state["stages"].setdefault(STAGE_NAMES.get(step, step), {"wall_s": 0.0, "cpu_s": 0.0, "calls": 0})
+        acc["wall_s"] = round(acc["wall_s"] + wall_s, 4)
+        acc["cpu_s"] = round(acc["cpu_s"] + cpu_s, 4)
+        acc["calls"] += 1
 
-    def poll_records(consumer, timeout_ms, max_records=None):
-        if status.state["first_record"] is None:
-            records = original_poll(consumer, timeout_ms, max_records)
-        else:
-            records = timed_poll(consumer, timeout_ms, max_records)
-        if records and status.state["first_record"] is None:
-            status.state["first_record"] = time.time()
-        status.state["records"] += len(records)
-        status.state["assigned"] = len(consumer.assignment())
-        status.write()
-        return records
+    def polled(self, records, inbox) -> None:
+        state = self.status.state
+        if records and state["first_record"] is None:
+            state["first_record"] = time.time()
+        state["records"] += len(records)
+        state["assigned"] = len(inbox.assignment())
+        self.status.write()
 
-    def count(self, records, result, new_keys):
-        original_count(self, records, result, new_keys)
-        status.state["stored"] = self.stats.stored
-        status.state["dead_lettered"] = self.stats.dead_lettered
-        status.state["batches"] = self.stats.batches
-        status.write()
+    def lag(self, lags) -> None:
+        pass
 
-    bootstrap.App.items_worker = items_worker
-    bus.poll_records = poll_records  # worker.py calls bus.poll_records at run time
-    worker.ItemsWorker._count = count
+    def counted(self, stats, records, result, created) -> None:
+        self.status.state["stored"] = stats.stored
+        self.status.state["dead_lettered"] = stats.dead_lettered
+        self.status.state["batches"] = stats.batches
+        self.status.write()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,11 +125,16 @@ def main(argv: list[str] | None = None) -> int:
         from pyinstrument import Profiler
 
         profiler = Profiler(interval=0.005)
-    install_hooks(status, profiler)
+    from wirewatch.bootstrap import bootstrap
     from wirewatch.cli import main as cli_main
 
+    def app_factory(settings):
+        app = bootstrap(settings)
+        app.worker_observer = BenchObserver(status, app, profiler)  # App's documented hook point
+        return app
+
     try:
-        return cli_main(["consume", *argv])
+        return cli_main(["consume", *argv], app_factory=app_factory)
     finally:
         if profiler is not None and profiler.is_running:
             from pathlib import Path

@@ -11,7 +11,7 @@ from functools import cached_property
 from consumers.matching.document import entity_names, normalise_name
 from consumers.understanding.model import Analysis, Entity, EventFrame, Mention
 
-# The statuses the analyzer emits (see consumers/understanding/events.py).
+# The statuses the analyzer emits (see consumers/understanding/events/status.py).
 EVENT_STATUSES = ("reported", "negated", "released", "called_for", "warrant", "possible", "background")
 COUNTRY_LABELS = ("GPE",)
 _MAX_DATELINE_NGRAM = 4

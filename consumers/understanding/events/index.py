@@ -11,16 +11,12 @@ from bisect import bisect_left, bisect_right
 
 from ..model import Mention, Sentence
 from ..watchlist import Watchlist
-
-# Lemmatiser quirks of the small model ("jailed" -> "jail", but "arrests" as a verb
-# sometimes stays "arrests").
-_LEMMA_FIX = {"arrests": "arrest", "detained": "detain", "jailed": "jail", "charged": "charge",
-              "indicted": "indict", "remanded": "remand", "arrested": "arrest"}
+from .lexicon import LEMMA_FIX
 
 
 def lemma(tok) -> str:
     low = tok.lower_
-    return _LEMMA_FIX.get(low, tok.lemma_.lower())
+    return LEMMA_FIX.get(low, tok.lemma_.lower())
 
 
 def _is_dated(ent) -> bool:

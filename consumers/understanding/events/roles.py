@@ -4,18 +4,10 @@ person or party, then the watchlist.
 """
 from __future__ import annotations
 
-from ..titles import GOVERNMENT_WORDS, OPPOSITION_WORDS, PERSON_NOUNS
+from ..titles import GOVERNMENT_WORDS, OPPOSITION_WORDS
 from ..watchlist import Watchlist
 from .index import FrameContext
-
-FIGURE_NOUNS = PERSON_NOUNS | frozenset({"lawmaker", "lawmakers", "mp", "mps", "deputies",
-                                         "politicians", "leaders", "activists", "figures",
-                                         "figure", "members", "officials", "candidates"})
-CROWD_NOUNS = frozenset({"supporter", "protester", "demonstrator", "people", "marcher",
-                         "student", "crowd", "youth", "rioter", "follower", "sympathizer",
-                         "sympathiser", "voter", "resident", "civilian"})
-
-_MEMBERSHIP_VERBS = frozenset({"belong", "lead", "head", "represent", "chair", "found", "co-found"})
+from .lexicon import CRITIC_NOUNS, CRITICIZED, CROWD_NOUNS, FIGURE_NOUNS, MEMBERSHIP_VERBS, RULING_WORDS
 
 
 def np_words(tok, limit: int = 14) -> list:
@@ -31,14 +23,11 @@ def np_words(tok, limit: int = 14) -> list:
         for c in t.children:
             if c.dep_ in {"acl", "punct", "cc", "advcl", "conj", "poss", "case"}:
                 continue
-            if c.dep_ == "relcl" and c.lemma_.lower() not in _MEMBERSHIP_VERBS:
+            if c.dep_ == "relcl" and c.lemma_.lower() not in MEMBERSHIP_VERBS:
                 continue
             stack.append(c)
     return out
 
-
-_CRITICIZED = frozenset({"president", "government", "regime", "kremlin", "leader", "ruler", "junta",
-                         "premier", "minister", "authorities"})
 
 
 def has_opposition(words) -> str | None:
@@ -48,12 +37,12 @@ def has_opposition(words) -> str | None:
             return t.text
         if low == "democracy" and t.i >= 2 and t.doc[t.i - 1].text == "-" and t.doc[t.i - 2].lower_ == "pro":
             return "pro-democracy"
-        if low in {"critic", "critics", "challenger", "rival"}:
+        if low in CRITIC_NOUNS:
             # "a prominent critic of Rwanda's president", "the Kremlin critic"
             objs = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
                     for g in c.subtree]
             objs += [c for c in t.children if c.dep_ in {"compound", "amod", "poss"}]
-            if any(o.lower_ in _CRITICIZED or o.lemma_.lower() in _CRITICIZED for o in objs):
+            if any(o.lower_ in CRITICIZED or o.lemma_.lower() in CRITICIZED for o in objs):
                 return t.text
     return None
 
@@ -90,7 +79,7 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist):
         opp = has_opposition(ctx_words)
         if opp and m.label != "PERSON" and opp.lower() not in OPPOSITION_WORDS:
             opp = None  # "critics of the Vietnamese government" says nothing about "Vietnamese"
-        ruling = any(t.lower_ in {"ruling", "governing", "pro-government"} for t in ctx_words)
+        ruling = any(t.lower_ in RULING_WORDS for t in ctx_words)
         table = person_roles if m.label == "PERSON" else party_roles
         if opp and m.canonical not in table:
             phrase = doc[max(span.start - 3, 0):span.end].text

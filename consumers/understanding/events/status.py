@@ -8,27 +8,10 @@ from dataclasses import replace
 
 from ..model import Sentence
 from .index import FrameContext, lemma
-
-STATE_PREPS = frozenset({"under", "in", "into", "behind"})
-CALL_VERBS = frozenset({"call", "demand", "urge", "seek", "ask", "want", "request", "press",
-                        "push", "appeal", "petition", "campaign", "lobby", "clamour", "clamor"})
-WARRANT_VERBS = frozenset({"order", "authorize", "authorise", "approve", "sign", "issue"})
-THREAT_VERBS = frozenset({"face", "risk", "threaten", "fear", "avoid", "evade", "escape", "flee",
-                          "resist", "dodge", "elude", "warn", "expect", "plan", "consider",
-                          "try", "attempt", "seek", "want", "intend", "vow", "pledge", "promise",
-                          "could", "may", "might", "would"})
-THREAT_NOUNS = frozenset({"threat", "risk", "possibility", "prospect", "fear", "danger",
-                          "wave", "spate"})
-MODALS = frozenset({"could", "may", "might", "would", "can", "should", "will", "must", "shall",
-                    "'d", "'ll", "wo", "ca"})
-RELEASE_LEMMAS = frozenset({"release", "free", "acquit", "clear", "bail", "drop", "overturn",
-                            "quash", "pardon", "dismiss", "exonerate", "reverse", "lift",
-                            "discharge", "withdraw", "absolve", "amnesty", "commute", "throw",
-                            "scrap", "void", "annul"})
-ESCAPE_LEMMAS = frozenset({"escape", "flee", "leave", "end", "lift"})
-RELEASE_NOUNS = frozenset({"release", "acquittal", "bail", "pardon", "amnesty", "freedom"})
-SUBORDINATORS = frozenset({"after", "since", "following", "before", "until", "despite"})
-NEG_WORDS = frozenset({"not", "n't", "never", "no"})
+from .lexicon import (
+    CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, ESCAPE_LEMMAS, MODALS, NEG_WORDS, RELEASE_LEMMAS,
+    RELEASE_NOUNS, STATE_PREPS, SUBORDINATORS, THREAT_NOUNS, THREAT_VERBS, WARRANT_NOUNS, WARRANT_VERBS,
+)
 
 
 def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tuple[str, str]:
@@ -55,7 +38,7 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
             return "called_for", f"'{h.text}' governs the trigger"
         if lem in WARRANT_VERBS and (is_noun or tok.dep_ in {"ccomp", "xcomp"}):
             return "warrant", f"'{h.text} the {tok.text}'"
-    if any(c.lower_ in {"warrant", "warrants"} for c in tok.children) or tok.head.lower_ in {"warrant", "warrants"}:
+    if any(c.lower_ in WARRANT_NOUNS for c in tok.children) or tok.head.lower_ in WARRANT_NOUNS:
         return "warrant", "arrest warrant"
     # threats and possibilities ("escaped house arrest" was real; "escape arrest" was not)
     real_state = any(c.lower_ == "house" for c in tok.children)
@@ -107,22 +90,6 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
         if any(c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in h.children):
             return "background", "subordinate clause"
     return "reported", "lead sentence"
-
-
-# Events that, when they are what the headline or the lead sentence is about, make an
-# arrest mentioned nearby background rather than the news: "X pardoned", "court frees
-# Y", "US denies role", "jailed activists win appeal".
-COMPETING_LEMMAS = frozenset({
-    "release", "free", "pardon", "acquit", "appeal", "deny", "reject", "overturn", "quash",
-    "commute", "reduce", "dismiss", "exonerate", "amnesty", "bail", "absolve", "rebuff",
-    "refute", "dispute", "uphold", "win",
-})
-COMPETING_WORDS = frozenset({
-    "released", "releases", "freed", "frees", "pardoned", "pardons", "pardon", "acquitted",
-    "acquits", "acquittal", "appeal", "appeals", "denies", "deny", "denied", "rejects",
-    "rejected", "bail", "release", "overturned", "overturns", "quashed", "quashes",
-    "commuted", "commutes", "amnesty", "cleared", "clears",
-})
 
 
 def _competing_root(doc, sentence: Sentence, arrest_starts=frozenset()):

@@ -1,0 +1,101 @@
+"""The words the arrest-family rules know, in one place: trigger tables, pronouns,
+and the vocabulary of status and role decisions.
+
+Plain constants only (no spaCy, no logic): the rules in ``frames``, ``arguments``,
+``status`` and ``roles`` read these; tuning the vocabulary never touches a rule.
+"""
+from __future__ import annotations
+
+from ..titles import PERSON_NOUNS
+
+# --- triggers -------------------------------------------------------------------------
+
+VERB_ACTIONS = {
+    "arrest": "arrest", "detain": "detain", "jail": "jail", "imprison": "jail",
+    "charge": "charge", "indict": "indict", "remand": "remand", "sentence": "jail",
+    "apprehend": "arrest", "rearrest": "arrest", "re-arrest": "arrest", "incarcerate": "jail",
+}
+# Nouns that report a detention only as a state: "under house arrest", "in jail".
+STATE_NOUNS = {"jail": "jail", "prison": "jail", "custody": "detain", "detention": "detain",
+               "arrest": "arrest"}
+NOUN_ACTIONS = {
+    "arrest": "arrest", "detention": "detain", "imprisonment": "jail", "jailing": "jail",
+    "indictment": "indict", "remand": "remand", "charge": "charge", "incarceration": "jail",
+    "rearrest": "arrest", "re-arrest": "arrest",
+}
+# Lemmatiser quirks of the small model ("jailed" -> "jail", but "arrests" as a verb
+# sometimes stays "arrests").
+LEMMA_FIX = {"arrests": "arrest", "detained": "detain", "jailed": "jail", "charged": "charge",
+             "indicted": "indict", "remanded": "remand", "arrested": "arrest"}
+# "sentenced to five years in prison" is a jailing, "sentenced on Monday" may not be.
+SENTENCE_TERMS = frozenset({"prison", "jail", "years", "months", "death"})
+# What one is charged with, when no "with"/"against" says it is the legal sense.
+CHARGE_CRIMES = frozenset({"criminal", "treason", "terrorism", "corruption", "fraud", "murder",
+                           "sedition", "espionage", "incitement"})
+# "the charges aimed at Demirtas", "charges brought against him"
+AIM_VERBS = frozenset({"aim", "bring", "level", "file", "lodge", "press"})
+WARRANT_NOUNS = frozenset({"warrant", "warrants"})
+
+# --- targets --------------------------------------------------------------------------
+
+PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
+QUANTIFIER_PRONOUNS = frozenset({"all", "both"})
+FIRST_PERSON = frozenset({"i", "me", "my"})
+PLURAL_PRONOUNS = frozenset({"them", "they", "their"})
+FEMININE = frozenset({"she", "her", "hers"})
+RELATIVE_PRONOUNS = frozenset({"who", "whom", "that", "which"})
+SPEECH_LEMMAS = frozenset({"say", "tell", "write", "add", "declare", "insist"})
+
+# --- status ---------------------------------------------------------------------------
+
+STATE_PREPS = frozenset({"under", "in", "into", "behind"})
+CALL_VERBS = frozenset({"call", "demand", "urge", "seek", "ask", "want", "request", "press",
+                        "push", "appeal", "petition", "campaign", "lobby", "clamour", "clamor"})
+WARRANT_VERBS = frozenset({"order", "authorize", "authorise", "approve", "sign", "issue"})
+THREAT_VERBS = frozenset({"face", "risk", "threaten", "fear", "avoid", "evade", "escape", "flee",
+                          "resist", "dodge", "elude", "warn", "expect", "plan", "consider",
+                          "try", "attempt", "seek", "want", "intend", "vow", "pledge", "promise",
+                          "could", "may", "might", "would"})
+THREAT_NOUNS = frozenset({"threat", "risk", "possibility", "prospect", "fear", "danger",
+                          "wave", "spate"})
+MODALS = frozenset({"could", "may", "might", "would", "can", "should", "will", "must", "shall",
+                    "'d", "'ll", "wo", "ca"})
+RELEASE_LEMMAS = frozenset({"release", "free", "acquit", "clear", "bail", "drop", "overturn",
+                            "quash", "pardon", "dismiss", "exonerate", "reverse", "lift",
+                            "discharge", "withdraw", "absolve", "amnesty", "commute", "throw",
+                            "scrap", "void", "annul"})
+ESCAPE_LEMMAS = frozenset({"escape", "flee", "leave", "end", "lift"})
+RELEASE_NOUNS = frozenset({"release", "acquittal", "bail", "pardon", "amnesty", "freedom"})
+SUBORDINATORS = frozenset({"after", "since", "following", "before", "until", "despite"})
+NEG_WORDS = frozenset({"not", "n't", "never", "no"})
+
+# Events that, when they are what the headline or the lead sentence is about, make an
+# arrest mentioned nearby background rather than the news: "X pardoned", "court frees
+# Y", "US denies role", "jailed activists win appeal".
+COMPETING_LEMMAS = frozenset({
+    "release", "free", "pardon", "acquit", "appeal", "deny", "reject", "overturn", "quash",
+    "commute", "reduce", "dismiss", "exonerate", "amnesty", "bail", "absolve", "rebuff",
+    "refute", "dispute", "uphold", "win",
+})
+COMPETING_WORDS = frozenset({
+    "released", "releases", "freed", "frees", "pardoned", "pardons", "pardon", "acquitted",
+    "acquits", "acquittal", "appeal", "appeals", "denies", "deny", "denied", "rejects",
+    "rejected", "bail", "release", "overturned", "overturns", "quashed", "quashes",
+    "commuted", "commutes", "amnesty", "cleared", "clears",
+})
+
+# --- roles ----------------------------------------------------------------------------
+
+FIGURE_NOUNS = PERSON_NOUNS | frozenset({"lawmaker", "lawmakers", "mp", "mps", "deputies",
+                                         "politicians", "leaders", "activists", "figures",
+                                         "figure", "members", "officials", "candidates"})
+CROWD_NOUNS = frozenset({"supporter", "protester", "demonstrator", "people", "marcher",
+                         "student", "crowd", "youth", "rioter", "follower", "sympathizer",
+                         "sympathiser", "voter", "resident", "civilian"})
+# Relative clauses that say what a person belongs to ("who belongs to the opposition").
+MEMBERSHIP_VERBS = frozenset({"belong", "lead", "head", "represent", "chair", "found", "co-found"})
+# Who a "critic" criticises, for it to be an opposition figure ("Kremlin critic").
+CRITICIZED = frozenset({"president", "government", "regime", "kremlin", "leader", "ruler", "junta",
+                        "premier", "minister", "authorities"})
+CRITIC_NOUNS = frozenset({"critic", "critics", "challenger", "rival"})
+RULING_WORDS = frozenset({"ruling", "governing", "pro-government"})

@@ -1,7 +1,8 @@
 """The composition root: the one place where settings become clients and stages.
 
 Everything is built lazily, so `wirewatch --help` or a unit test never connects to
-Kafka or PostgreSQL and never loads spaCy.
+Kafka or PostgreSQL and never loads spaCy. `bootstrap(settings, engine=..., mailer=...)`
+replaces any shared part with a fake; `with bootstrap() as app:` closes what the App built.
 """
 from __future__ import annotations
 
@@ -14,10 +15,34 @@ from wirewatch.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 
+# The shared parts a caller may supply instead of the ones built from settings.
+REPLACEABLE = ("engine", "store", "delivery_rules", "analyzer", "mailer")
+
+
 class App:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, **parts) -> None:
+        unknown = sorted(set(parts) - set(REPLACEABLE))
+        if unknown:
+            raise TypeError(f"App() cannot replace {', '.join(unknown)}; it can replace {', '.join(REPLACEABLE)}")
         self.settings = settings
         self.names = TopicNames(settings.topic_prefix)
+        self.__dict__.update(parts)  # a cached_property already computed is never built again
+        self._supplied = frozenset(parts)
+
+    def close(self) -> None:
+        """Dispose of the clients this App built; the ones it was given belong to the caller."""
+        engine = self.__dict__.pop("engine", None)
+        if engine is not None and "engine" not in self._supplied:
+            engine.dispose()
+        for name in ("store",):
+            if name not in self._supplied:
+                self.__dict__.pop(name, None)  # built on the engine just disposed
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     @cached_property
     def engine(self):
@@ -77,16 +102,22 @@ class App:
         from consumers.alerting.notifier import CallbackObserver, Notifier, NotifierConfig
         from wirewatch import metrics
         from wirewatch.adapters.postgres_outbox import PostgresOutbox
-        from wirewatch.adapters.smtp_mailer import SmtpMailer
 
         s = self.settings
         config = config or NotifierConfig(
             mail_from=s.mail_from, max_attempts=s.notify_max_attempts, backoff_seconds=s.notify_backoff_seconds,
             sending_timeout_seconds=s.notify_sending_timeout_seconds, poll_seconds=s.notify_poll_seconds)
-        mailer = mailer or SmtpMailer(s.smtp_host, s.smtp_port, security=s.smtp_security.lower(),
-                                      user=s.smtp_user, password=s.smtp_password)
-        return Notifier(PostgresOutbox(self.engine), mailer, rules or self.delivery_rules, config,
+        return Notifier(PostgresOutbox(self.engine), mailer or self.mailer, rules or self.delivery_rules, config,
                         observer=CallbackObserver(sent=metrics.EMAILS_SENT.inc, failed=metrics.EMAILS_FAILED.inc))
+
+    @cached_property
+    def mailer(self):
+        """SMTP from settings; connects only when a message is sent."""
+        from wirewatch.adapters.smtp_mailer import SmtpMailer
+
+        s = self.settings
+        return SmtpMailer(s.smtp_host, s.smtp_port, security=s.smtp_security.lower(),
+                          user=s.smtp_user, password=s.smtp_password)
 
     @cached_property
     def analyzer(self):
@@ -186,5 +217,7 @@ class App:
         return worker
 
 
-def bootstrap(settings: Settings | None = None) -> App:
-    return App(settings or get_settings())
+def bootstrap(settings: Settings | None = None, **parts) -> App:
+    """The App for ``settings`` (default: from the environment), with ``parts`` (see REPLACEABLE)
+    used instead of building them: how tests plug in fakes."""
+    return App(settings or get_settings(), **parts)

@@ -26,8 +26,7 @@ def _child_main(settings, index: int, log_level: str, log_format: str) -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C reaches the whole group
-    app = App(settings)
-    with app.items_worker() as worker:
+    with App(settings) as app, app.items_worker() as worker:
         stats = worker.run(stop)
     logging.getLogger("wirewatch.consumer").info("consumer %d stopped: %s", index, stats.summary())
 

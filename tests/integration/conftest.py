@@ -72,10 +72,8 @@ def settings(base_settings: Settings, request) -> Settings:
 
 @pytest.fixture
 def app(settings, shared_analyzer) -> App:
-    app = App(settings)
-    app.__dict__["analyzer"] = shared_analyzer  # spaCy loads once per session
-    yield app
-    app.engine.dispose()
+    with App(settings, analyzer=shared_analyzer) as app:  # spaCy loads once per session
+        yield app
 
 
 @pytest.fixture

@@ -122,8 +122,7 @@ def seeded(base_settings, shared_analyzer, tmp_path_factory, eval_data):
         "topics_file": topics})
     engine = make_engine(settings.database_url, settings.db_schema)
     upgrade(engine, settings.db_schema)
-    app = App(settings)
-    app.__dict__["analyzer"] = shared_analyzer
+    app = App(settings, analyzer=shared_analyzer)
     reader = f"reader_{tag}"
     try:
         articles = _articles(KEM_SOKHA_BACKGROUND + [KYRGYZ_ARREST, TURKEY_REMAND] + COUP_STORIES)
@@ -166,7 +165,7 @@ def seeded(base_settings, shared_analyzer, tmp_path_factory, eval_data):
         url = settings.database_url.replace("://wirewatch:wirewatch@", f"://{reader}:reader-{tag}@")
         yield Seeded(app, url, settings.db_schema, ids)
     finally:
-        app.engine.dispose()
+        app.close()
         drop_schema(engine, settings.db_schema)
         with engine.begin() as conn:
             conn.execute(text(f"DROP ROLE IF EXISTS {reader}"))

@@ -61,6 +61,21 @@ class ProducerBus:
     def close(self) -> None:
         self.producer.close(timeout=10)
 
+    def __enter__(self) -> ProducerBus:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def topic_names(settings: Settings, timeout_ms: int = 5000) -> set[str]:
+    """The topics the cluster has (raises what kafka-python raises when it cannot be reached)."""
+    admin = KafkaAdminClient(bootstrap_servers=_servers(settings), request_timeout_ms=timeout_ms)
+    try:
+        return set(admin.list_topics())
+    finally:
+        admin.close()
+
 
 def ensure_topics(settings: Settings, names: TopicNames | None = None, partitions: int | None = None) -> None:
     """Create wirewatch's topics if missing (idempotent)."""

@@ -60,6 +60,13 @@ def current_revision(engine: Engine) -> str | None:
     return ", ".join(heads) or None
 
 
+def probe(engine: Engine) -> str | None:
+    """Connect and read the applied revision; raises when the database is unreachable or unmigrated."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def drop_schema(engine: Engine, schema: str) -> None:
     check_schema_name(schema)
     with engine.begin() as conn:

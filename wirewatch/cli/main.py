@@ -54,4 +54,5 @@ def main(argv: list[str] | None = None, *, app_factory=None) -> int:
     setup_logging(args.log_level or settings.log_level, settings.log_format)
     if app_factory is None:
         from wirewatch.bootstrap import bootstrap as app_factory
-    return run_command(args, app_factory(settings))
+    with app_factory(settings) as app:  # the clients it built are closed however the command ends
+        return run_command(args, app)

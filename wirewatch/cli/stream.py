@@ -16,9 +16,8 @@ def cmd_produce(args, app) -> int:
     from wirewatch.adapters.http_fetch import fetcher
 
     bus.ensure_topics(app.settings, app.names)
-    outbound = app.producer_bus()
     total, errors = PublishReport(), 0
-    try:
+    with app.producer_bus() as outbound:
         for parsed in read_sources(args.inputs, fetcher(app.settings)):
             for error in parsed.errors:
                 errors += 1
@@ -31,8 +30,6 @@ def cmd_produce(args, app) -> int:
             if not args.quiet:
                 print(f"{parsed.origin}: {report.acknowledged} acknowledged"
                       + (f", {len(report.failed)} failed" if report.failed else ""))
-    finally:
-        outbound.close()
     for item_id, reason in total.failed:
         print(f"NOT published {item_id}: {reason}", file=sys.stderr)
     print(f"published {total.acknowledged} item(s) to {app.names.items}, acknowledged by the broker; "

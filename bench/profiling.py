@@ -45,7 +45,7 @@ def hot_spots(root, top: int = 15) -> dict:
         if real:  # "[self]" leaves and thread roots are pyinstrument's bookkeeping
             self_time[label] = self_time.get(label, 0.0) + frame.total_self_time
         if (real and label not in open_labels and any(p in path for p in PROJECT_PACKAGES)
-                and "/benchmark/" not in path and "bench_cli" not in path):
+                and "/bench/" not in path and "/cli/bench.py" not in path):
             inclusive[label] = inclusive.get(label, 0.0) + frame.time
         for child in frame.children:
             walk(child, open_labels | {label})

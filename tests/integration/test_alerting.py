@@ -95,7 +95,7 @@ def notifier(app, rules, smtp: SmtpSink) -> Notifier:
 def drain_all(app, group: str | None = None):
     """drain() with a fresh topics watcher. Workaround: a second `app.items_worker()` on one App
     reuses the cached TopicFileWatcher, whose poll() then returns None, so TopicRuntime has no
-    matcher and every item is dead-lettered (reported to the lead; bootstrap/topic_sync)."""
+    matcher and every item is dead-lettered (since fixed: App.items_worker builds a watcher per worker)."""
     app.__dict__.pop("topic_watcher", None)
     stats = drain(app, group=group)
     assert stats.dead_lettered == 0

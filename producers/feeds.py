@@ -76,8 +76,8 @@ def parse_feed(data: bytes, origin: str, headers: dict | None = None, max_entrie
     result = FeedResult(origin=origin, bozo=bool(parsed.get("bozo")), title=parsed.feed.get("title"),
                         version=parsed.get("version") or None, encoding=parsed.get("encoding") or None)
     if result.bozo:
-        exc = parsed.get("bozo_exception")
-        result.bozo_reason = f"{type(exc).__name__}: {exc}" if exc else "malformed feed"
+        bozo_exc = parsed.get("bozo_exception")
+        result.bozo_reason = f"{type(bozo_exc).__name__}: {bozo_exc}" if bozo_exc else "malformed feed"
     clean = Cleaner()
     result.title = clean(result.title)
     result.bozo_reason = clean(result.bozo_reason)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from typing import TypeGuard
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _WS = re.compile(r"\s+")
@@ -35,7 +36,7 @@ def content_hash(headline: str, body: str) -> str:
     return _digest(normalise_text(headline), normalise_text(body))
 
 
-def trustworthy_guid(guid: str | None, feed_url: str | None = None) -> bool:
+def trustworthy_guid(guid: str | None, feed_url: str | None = None) -> TypeGuard[str]:
     """A guid identifies an item only if it is not blank and not the feed itself."""
     if not guid or not guid.strip():
         return False

@@ -7,6 +7,7 @@ whole pipeline stage, so parsers pass every string they take from input through 
 from __future__ import annotations
 
 import re
+from typing import overload
 
 # C0 controls except tab, newline and carriage return; DEL is harmless and kept.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -48,6 +49,14 @@ def utf8_error(data: bytes, exc: UnicodeDecodeError) -> str:
 # longer values would be refused by encode() and the whole item lost.
 MAX_LENGTHS = {"headline": 2000, "body": 1_000_000, "url": 2000, "guid": 2000, "feed": 2000,
                "dateline_place": 200, "language": 35}
+
+
+@overload
+def fit(field_name: str, value: str) -> str: ...
+@overload
+def fit(field_name: str, value: None) -> None: ...
+@overload
+def fit(field_name: str, value: str | None) -> str | None: ...
 
 
 def fit(field_name: str, value: str | None) -> str | None:

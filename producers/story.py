@@ -89,7 +89,7 @@ def _base_hash(shingle: str) -> int:
 
 def _permutations(n: int) -> list[tuple[int, int]]:
     """Fixed (a, b) pairs: signatures must be comparable across processes and releases."""
-    out = []
+    out: list[tuple[int, int]] = []
     counter = 0
     while len(out) < n:
         digest = hashlib.sha256(f"wirewatch-minhash-{counter}".encode()).digest()

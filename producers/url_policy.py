@@ -108,4 +108,6 @@ class UrlPolicy:
             except OSError:
                 return  # not resolvable now; checked again when fetched
             for info in infos:
-                self.check_address(host, info[4][0])
+                # sockaddr[0] is the address text for AF_INET/AF_INET6, the only families a
+                # host name resolves to; typeshed also allows an int (other families).
+                self.check_address(host, str(info[4][0]))

@@ -46,7 +46,7 @@ def validate(name: str, payload: Any) -> None:
                 raise MessageError(f"{name}: {key} is not an ISO-8601 date-time: {value!r}") from None
 
 
-def _loads(raw: bytes) -> Any:
+def _loads(raw: bytes | None) -> Any:
     if raw is None:
         raise MessageError("empty message (tombstone or null value)")
     try:
@@ -141,7 +141,7 @@ def encode(message: WireItem | Alert | DeadLetter) -> bytes:
     return _dumps(payload)
 
 
-def _decode(raw: bytes, schema_id: str, cls):
+def _decode(raw: bytes | None, schema_id: str, cls):
     payload = _loads(raw)
     if not isinstance(payload, dict):
         raise MessageError(f"expected a JSON object, got {type(payload).__name__}")
@@ -151,13 +151,13 @@ def _decode(raw: bytes, schema_id: str, cls):
     return cls(**payload)
 
 
-def decode_wire_item(raw: bytes) -> WireItem:
+def decode_wire_item(raw: bytes | None) -> WireItem:
     return _decode(raw, WIRE_ITEM_V1, WireItem)
 
 
-def decode_alert(raw: bytes) -> Alert:
+def decode_alert(raw: bytes | None) -> Alert:
     return _decode(raw, ALERT_V1, Alert)
 
 
-def decode_dead_letter(raw: bytes) -> DeadLetter:
+def decode_dead_letter(raw: bytes | None) -> DeadLetter:
     return _decode(raw, DEAD_LETTER_V1, DeadLetter)

@@ -194,7 +194,7 @@ def _literal(value: str) -> str:
 def _trgm_opclass() -> str:
     """gin_trgm_ops, qualified by the schema pg_trgm lives in (public here, maybe not elsewhere)."""
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
-    schema = op.get_bind().execute(sa.text(
+    schema: str = op.get_bind().execute(sa.text(
         "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
         "WHERE e.extname = 'pg_trgm'")).scalar_one()
     return '"' + schema.replace('"', '""') + '".gin_trgm_ops'

@@ -155,6 +155,7 @@ class ItemsStage:
         `analyse` returns one result per pair: an Analysis, or an exception standing for that
         item's failure (`ItemRejected` when it went over budget)."""
         pairs = [(item.headline, item.body) for _, item in decoded]
+        results: list[Analysis | Exception]
         try:
             results = list(self._analyse(pairs))
         except (StageInterrupted, SystemicFailure):

@@ -48,7 +48,7 @@ def prepare_text(headline: str, body: str, limit: int | None = None) -> tuple[st
 
 
 def sentences_of(doc, original: str) -> tuple[Sentence, ...]:
-    out = []
+    out: list[Sentence] = []
     clean = doc.text  # blanked dateline is whitespace here, not in the original
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char

@@ -403,7 +403,7 @@ def consolidate(doc, cands: list[_Cand], original_text: str | None = None,
     for v in known_people.values():
         known_canon.setdefault(norm_key(v), v)
     entities = []
-    mentions = []
+    mentions: list[Mention] = []
     for rk, group in groups.items():
         label = labels.get(rk) or group[0].label
         surfaces = [doc_text[c.start:c.end] for c in group]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import IO, Iterable
+from typing import IO, Iterable, Sequence
 
 from .analyzer import Analyzer
+from .model import Analysis
 
 
 def _parse(line: str):
@@ -37,15 +38,17 @@ def extract_jsonl(lines_in: Iterable[str], out: IO[str], analyzer: Analyzer | No
         nonlocal written
         if not batch:
             return
+        results: Sequence[Analysis | Exception]
         try:
             results = analyzer.analyse_many([("", t) for _, t in batch], batch_size=batch_size)
         except Exception:  # one bad text must not sink the batch: redo one by one
-            results = []
+            redone: list[Analysis | Exception] = []
             for _, t in batch:
                 try:
-                    results.append(analyzer.analyse("", t))
+                    redone.append(analyzer.analyse("", t))
                 except Exception as exc:  # noqa: BLE001 -- reported per line
-                    results.append(exc)
+                    redone.append(exc)
+            results = redone
         for (rid, _), res in zip(batch, results):
             if isinstance(res, Exception):
                 out.write(json.dumps({"id": rid, "error": f"{type(res).__name__}: {res}"}) + "\n")

@@ -86,7 +86,7 @@ def resolve_target(tok, ctx: FrameContext, depth: int = 0):
             subj = next((c for c in h.children if c.dep_ == "nsubj"), None)
             sm = ctx.mention_at(subj.idx) if subj is not None else None
             # only a plural subject ("X, her mother and sister") can be "them"
-            if sm and sm.label == "PERSON" and any(t.dep_ == "conj" for t in subj.subtree):
+            if sm and subj is not None and sm.label == "PERSON" and any(t.dep_ == "conj" for t in subj.subtree):
                 return sm.canonical, subj, "pronoun"
         return "", tok, "pronoun"
     if tok.lower_ in PRONOUNS:

@@ -51,7 +51,7 @@ class FrameContext:
         # PERSON mentions in order, and for each the latest one usable for "she" / "he"
         persons = [m for m in mentions if m.label == "PERSON"]
         self._person_starts = [m.start for m in persons]
-        self._last_for = {"f": [], "m": []}
+        self._last_for: dict[str, list[Mention | None]] = {"f": [], "m": []}
         for want, out in self._last_for.items():
             best = None
             for m in persons:

@@ -15,7 +15,7 @@ def np_words(tok, limit: int = 14) -> list:
     "of" complements). Possessors are left out: "the opposition leader's lawyer" is
     not an opposition figure. Membership clauses ("who belongs to the opposition
     Jobbik party") are kept."""
-    out = []
+    out: list = []
     stack = [tok]
     while stack and len(out) < limit:
         t = stack.pop()

@@ -142,7 +142,8 @@ def run_daemon(app, stop: threading.Event) -> int:
         poller_thread.start()
         from wirewatch.adapters import postgres_retention as retention
 
-        retention.start_daily_prune(app, stop)  # no-op unless WIREWATCH_PRUNE_OLDER_THAN is set
+        # A no-op unless WIREWATCH_PRUNE_OLDER_THAN is set.
+        retention.start_daily_prune(app.engine, settings.prune_older_than, stop)
         supervisor.watch(stop)
         log.info("draining: waiting up to %ds for in-flight batches", DRAIN_SECONDS)
         supervisor.drain()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 
@@ -50,8 +49,8 @@ def test_setting_is_a_duration():
 
 def test_daemon_hook_is_off_without_the_setting():
     stop = threading.Event()
-    assert start_daily_prune(SimpleNamespace(settings=SimpleNamespace(prune_older_than="")), stop) is None
-    assert start_daily_prune(SimpleNamespace(settings=SimpleNamespace()), stop) is None  # field not added yet
+    assert start_daily_prune("engine", "", stop) is None
+    assert start_daily_prune("engine", None, stop) is None
 
 
 def test_daily_prune_runs_at_start_then_once_per_period_and_survives_errors(monkeypatch):
@@ -82,8 +81,7 @@ def test_daemon_hook_starts_a_thread_that_stops_with_the_daemon(monkeypatch):
     monkeypatch.setattr(retention, "prune", lambda engine, older_than, dry_run=False: calls.append(older_than) or {
         "cutoff": "c", "dry_run": False, "items": 0, "bodies": 0, "mentions": 0, "alerts_kept": 0, "evidence_kept": 0})
     stop = threading.Event()
-    app = SimpleNamespace(settings=SimpleNamespace(prune_older_than="4w"), engine="engine")
-    thread = start_daily_prune(app, stop)
+    thread = start_daily_prune("engine", "4w", stop)
     assert thread is not None and thread.daemon
     for _ in range(100):
         if calls:

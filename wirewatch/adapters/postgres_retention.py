@@ -156,13 +156,14 @@ class DailyPrune:
                 break
 
 
-def start_daily_prune(app, stop: threading.Event) -> threading.Thread | None:
-    """For `wirewatch run`: a daemon thread pruning once a day, or None when
-    `settings.prune_older_than` is empty."""
-    older_than = retention_setting(getattr(app.settings, "prune_older_than", ""))
+def start_daily_prune(engine: Engine, prune_older_than: str | None,
+                      stop: threading.Event) -> threading.Thread | None:
+    """For `wirewatch run`: a daemon thread pruning once a day, or None when the
+    setting (`settings.prune_older_than`) is empty."""
+    older_than = retention_setting(prune_older_than)
     if older_than is None:
         return None
-    pruner = DailyPrune(app.engine, older_than)
+    pruner = DailyPrune(engine, older_than)
     thread = threading.Thread(target=pruner.run, args=(stop,), name="retention", daemon=True)
     thread.start()
     log.info("retention: pruning item bodies and mentions older than %s once a day", older_than)

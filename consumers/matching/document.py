@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import islice
 from operator import itemgetter
@@ -141,6 +142,18 @@ class Document:
         "_sentences", "_sentence_iter", "_vocab", "_body_stripped", "_body_low",
         "_starts", "_entity_names", "_joined",
     )
+    # The lazily filled slots (declared here, set in __init__: no class attributes).
+    _body_low: str | None
+    _starts: dict[str, list]  # word -> [its whole-word starts so far, scan position]
+    _index: dict[str, list[int]] | None
+    _sentence_iter: Iterator[tuple[int, int]] | None
+    _span_iter: Iterator[tuple[int, int]] | None
+    _prefix_cache: dict[str, list[int]]
+    _spans: list[tuple[int, int]] | None
+    _lead_cache: dict[int, int]
+    _sentences: list[tuple[int, int]] | None
+    _entity_names: list[frozenset[str]] | None
+    _joined: str | None
 
     def __init__(self, id: str, headline: str, body: str, analysis: Analysis | None = None):
         self.id = id
@@ -245,7 +258,7 @@ class Document:
     def vocab(self) -> set[str]:
         return self._vocab
 
-    def positions(self, word: str) -> list[int]:
+    def positions(self, word: str) -> Sequence[int]:
         """Token positions of ``word``. The first few words are found with list.index
         (C speed, no setup); after that a full index is cheaper."""
         index = self._index
@@ -270,7 +283,7 @@ class Document:
         index[word] = found
         return found
 
-    def positions_between(self, word: str, lo: int, hi: int) -> list[int]:
+    def positions_between(self, word: str, lo: int, hi: int) -> Sequence[int]:
         """Token positions of ``word`` in ``lo <= i < hi`` (a scope's range of tokens)."""
         index = self._index
         if index is not None and (self._index_full or word in index):
@@ -340,6 +353,7 @@ class Document:
             body = self._stripped_body()
             self._span_iter = map(_match_span, _word_re(body).finditer(body))
         if len(spans) <= i:
+            assert self._span_iter is not None  # set together with self._spans
             more = list(islice(self._span_iter, i + 1 - len(spans) + 32))
             bbase = self._sections[1][1]
             spans.extend([(s + bbase, e + bbase) for s, e in more] if bbase else more)
@@ -354,7 +368,9 @@ class Document:
         starts = found[0]
         if k < len(starts):
             return starts[k]
-        text, n, pos, find = self._body_low, len(word), found[1], self._body_low.find
+        text = self._body_low
+        assert text is not None  # only ASCII bodies, which keep their lower-cased text, come here
+        n, pos, find = len(word), found[1], text.find
         while len(starts) <= k:
             s = find(word, pos)
             if s < 0:  # pragma: no cover - positions() says the word is there

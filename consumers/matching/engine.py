@@ -93,6 +93,7 @@ class Match:
     """
 
     __slots__ = _MATCH_FIELDS + ("_explain", "_explained")
+    _explained: tuple | None
 
     def __init__(self, *, doc_id: str, topic: str, title: str, version: int, fingerprint: str,
                  score: float, threshold: float, rule: str, entities: tuple[str, ...],
@@ -130,7 +131,9 @@ class Match:
     def __eq__(self, other) -> bool:
         return isinstance(other, Match) and self._key() == other._key()
 
-    __hash__ = None  # mutable cache inside; compare, don't hash
+    # mutable cache inside; compare, don't hash (None is how Python spells "unhashable",
+    # which typeshed's object.__hash__ signature does not allow for)
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return (f"Match(doc_id={self.doc_id!r}, topic={self.topic!r}, target={self.target!r}, "
@@ -245,7 +248,7 @@ class _TopicEval:
             out.append(Hit(term, field, start, end, doc.text_of(section, start, end), LOCATION_WEIGHT[field]))
         return out
 
-    def entity_hits(self, cond: EntityCondition, found) -> tuple[list[Hit], list[str]]:
+    def entity_hits(self, cond: EntityCondition | None, found) -> tuple[list[Hit], list[str]]:
         entities, mentions, dateline_hit = found
         doc, out, seen = self.doc, [], set()
         for m in mentions:
@@ -256,8 +259,11 @@ class _TopicEval:
             out.append(Hit(m.canonical, field, m.start, m.end, m.text, LOCATION_WEIGHT[field], "entity"))
         names = [e.canonical for e in entities]
         if dateline_hit:
-            dl = doc.analysis.dateline or ""
-            start = doc.analysis.text.find(dl) if dl else -1
+            a = doc.analysis
+            # only a countries condition finds the dateline, and only in an analysis
+            assert a is not None and cond is not None
+            dl = a.dateline or ""
+            start = a.text.find(dl) if dl else -1
             end = start + len(dl) if start >= 0 else -1
             weight = LOCATION_WEIGHT[LEAD]
             out.append(Hit(", ".join(cond.countries), DATELINE, start, end, dl, weight, "country"))
@@ -315,7 +321,8 @@ class _TopicEval:
         for f in frames:  # frames are in text order
             groups.setdefault(normalise_name(f.target) or f.target, []).append(f)
         names = [e.canonical for e in found[0]] if found is not None else []
-        out, shared = [], []  # the hits are the same for every target: work them out once
+        out: list[Match] = []
+        shared: list[tuple] = []  # the hits are the same for every target: work them out once
 
         def hits():
             if not shared:

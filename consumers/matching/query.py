@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, Union
 
 from consumers.matching.complexity import complexity_error
 from consumers.matching.document import BODY, HEADLINE, LEAD, tokenize
@@ -101,7 +102,7 @@ class Leaf:
 
 @dataclass(frozen=True)
 class And:
-    children: tuple
+    children: tuple[Node, ...]
 
     def ev(self, ctx):
         hits = []
@@ -118,6 +119,8 @@ class And:
 
 @dataclass(frozen=True)
 class Or:
+    # Nodes; spans/mark (the positional protocol) are only called on an Or whose
+    # children are all positional (see _positional), which mypy cannot tell from the type.
     children: tuple
 
     def ev(self, ctx):
@@ -148,7 +151,7 @@ class Or:
 
 @dataclass(frozen=True)
 class Not:
-    child: object
+    child: Node
 
     def ev(self, ctx):
         return None if self.child.exists(ctx) else []
@@ -159,8 +162,8 @@ class Not:
 
 @dataclass(frozen=True)
 class Near:
-    left: object
-    right: object
+    left: Node
+    right: Node
     distance: int
 
     def ev(self, ctx):
@@ -181,7 +184,11 @@ class Near:
         near_mark(self, ctx, used, out)
 
 
-def render(node) -> str:
+# A parsed query is a tree of these.
+Node = Union[Leaf, And, Or, Not, Near]
+
+
+def render(node: Node) -> str:
     """Canonical text of a parsed query (used in rule strings and fingerprints)."""
     if isinstance(node, Leaf):
         return str(node)
@@ -215,7 +222,7 @@ class _Tok:
     kind: str  # lparen rparen phrase field word and or not near end
     text: str
     pos: int
-    value: object = None
+    value: Any = None  # the field name or phrase text (str), or the NEAR distance (int)
 
 
 def _lex(query: str) -> list[_Tok]:
@@ -227,7 +234,9 @@ def _lex(query: str) -> list[_Tok]:
             if rest.strip():  # pragma: no cover - the word pattern accepts anything else
                 raise QueryError(pos + len(rest) - len(rest.lstrip()), "unexpected character")
             break
-        kind = m.lastgroup if m.lastgroup not in ("ptext", "pclose") else "phrase"
+        group = m.lastgroup
+        assert group is not None  # every alternative of _TOKEN_RE is a named group
+        kind = group if group not in ("ptext", "pclose") else "phrase"
         start = m.start(kind)
         text = m.group(kind)
         pos = m.end()
@@ -263,7 +272,7 @@ def _lex(query: str) -> list[_Tok]:
 
 def _words(text: str, pos: int) -> tuple[tuple[str, bool], ...]:
     """Tokenise a query word or phrase into (token, is_prefix) pairs."""
-    words = []
+    words: list[tuple[str, bool]] = []
     for chunk in text.split():
         star = chunk.endswith("*")
         core = chunk[:-1] if star else chunk

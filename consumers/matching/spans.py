@@ -17,6 +17,7 @@ validation (consumers/matching/complexity.py) keeps real topics far below the bu
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from consumers.matching.document import BODY, HEADLINE, LEAD, Document
@@ -43,6 +44,8 @@ class QueryContext:
     """Evaluation state for one (document, topic): the lead size varies per topic."""
 
     __slots__ = ("doc", "lead_sentences", "_lead_end", "near_budget", "truncated", "_cache")
+    _lead_end: int | None
+    _cache: dict[int, object] | None
 
     def __init__(self, doc: Document, lead_sentences: int = 2, near_budget: int = NEAR_WORK_BUDGET):
         self.doc = doc
@@ -85,6 +88,7 @@ def leaf_spans(node, ctx: QueryContext) -> list[TermHit]:
     doc = ctx.doc
     (w0, p0), rest = node.words[0], node.words[1:]
     label, scope = node.label, node.scope
+    firsts: Sequence[int]
     if p0:
         firsts = doc.prefix_positions(w0)
     elif w0 not in doc.vocab():

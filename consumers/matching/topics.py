@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from consumers.matching.conditions import EVENT_STATUSES, EntityCondition, EventCondition
-from consumers.matching.query import QueryError, parse_query, render
+from consumers.matching.query import Node, QueryError, parse_query, render
 from consumers.config_errors import UNREADABLE, ConfigFileError, LocatedError, NodeChecker
 
 # libyaml's parser when present: same nodes and marks, several times faster.
@@ -78,8 +78,8 @@ class Topic:
     lead_sentences: int = DEFAULT_LEAD_SENTENCES
     source: str = "<string>"
     line: int = 0
-    query_ast: object = field(default=None, compare=False, repr=False)
-    exclude_ast: object = field(default=None, compare=False, repr=False)
+    query_ast: Node | None = field(default=None, compare=False, repr=False)
+    exclude_ast: Node | None = field(default=None, compare=False, repr=False)
     fingerprint: str = field(default="", compare=False)
 
     def definition(self) -> dict:
@@ -249,6 +249,7 @@ class _Checker(NodeChecker):
             self.error(node, f"{label}: needs at least one of query, entities, event")
         if len(self.errors) > n_errors:
             return None
+        assert name is not None and title is not None and version is not None  # else an error above
         topic = Topic(
             name=name, title=title, version=version, description=description,
             query=query, entities=entities, event=event, exclude=exclude,
@@ -265,8 +266,9 @@ class _Checker(NodeChecker):
         if not fields:
             self.error(node, f"{label}: entities needs at least one of any, types, countries")
             return None
-        vals = {k: self.string_list(v, f"{label}: entities.{k}") for k, (_, v) in fields.items()}
-        if any(v is None for v in vals.values()):
+        got = {k: self.string_list(v, f"{label}: entities.{k}") for k, (_, v) in fields.items()}
+        vals = {k: v for k, v in got.items() if v is not None}
+        if len(vals) < len(got):
             return None
         if "types" in vals:
             vals["types"] = tuple(t.upper() for t in vals["types"])
@@ -285,7 +287,7 @@ class _Checker(NodeChecker):
         if "target_role" in fields:
             role = self.string(fields["target_role"][1], f"{label}: event.target_role")
             ok = ok and role is not None
-        status = ("reported",)
+        status: tuple[str, ...] | None = ("reported",)
         if "status" in fields:
             status = self.string_list(fields["status"][1], f"{label}: event.status")
             bad = [s for s in status or () if s not in EVENT_STATUSES]
@@ -294,7 +296,7 @@ class _Checker(NodeChecker):
                            f"{label}: event.status: unknown status {', '.join(map(repr, bad))}; "
                            f"allowed: {', '.join(EVENT_STATUSES)}")
                 ok = False
-        target = ()
+        target: tuple[str, ...] | None = ()
         if "target" in fields:
             target = self.string_list(fields["target"][1], f"{label}: event.target")
         if not ok or etype is None or status is None or target is None:
@@ -417,7 +419,7 @@ class TopicFileWatcher:
     def __init__(self, path):
         self.path = Path(path)
         self.current: TopicSet | None = None
-        self._stat: tuple | None = None
+        self._stat: tuple | str | None = None  # (mtime, size, inode), or "error" once reported
         self._digest: str | None = None
 
     def poll(self) -> TopicSet | None:

@@ -22,6 +22,8 @@ import resource
 import sys
 import time
 
+from consumers.items_loop import NoObserver
+
 WARM_TEXTS = [
     ("Opposition leader arrested in capital",
      "PHNOM PENH (Reuters) - Police arrested the leader of the main opposition party on Sunday, "
@@ -69,7 +71,7 @@ STAGE_NAMES = {
 }
 
 
-class BenchObserver:
+class BenchObserver(NoObserver):
     """A WorkerObserver (consumers/items_loop.py) that keeps the status file up to date and
     adds the wall and CPU seconds of each of the worker's steps to status.state["stages"]."""
 
@@ -105,9 +107,6 @@ class BenchObserver:
         state["records"] += len(records)
         state["assigned"] = len(inbox.assignment())
         self.status.write()
-
-    def lag(self, lags) -> None:
-        pass
 
     def counted(self, stats, records, result, created) -> None:
         self.status.state["stored"] = stats.stored

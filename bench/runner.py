@@ -128,11 +128,8 @@ def run_bench(settings, out_dir: Path, stories: int | None = None, quick: bool =
     # (c) database
     t = progress.start(f"(c) database: save_batch of {plan.database} items")
     with scratch(settings, "db", kafka=False) as s:
-        app = App(s)
-        try:
+        with App(s) as app:
             results["database"] = db_throughput.measure_db(app, nlp_items, analyses, plan.database)
-        finally:
-            app.engine.dispose()
     progress.done(t, f"{results['database']['items_per_s']} items/s, {results['database']['rows_per_s']:.0f} rows/s")
 
     # (d) full pipeline
@@ -141,12 +138,9 @@ def run_bench(settings, out_dir: Path, stories: int | None = None, quick: bool =
     for key, procs, n in (("one", 1, plan.pipeline_one), ("per_core", ncores, plan.stories)):
         t = progress.start(f"(d) pipeline: {procs} consumer process(es), {n} stories")
         with scratch(settings, f"pipe{procs}") as s:
-            app = App(s)
-            try:
+            with App(s) as app:
                 res, mem = pipeline_throughput.measure_pipeline(app, items[:n], procs, workdir,
                                                                 f"pipeline-{procs}", progress)
-            finally:
-                app.engine.dispose()
         results["pipeline"][key] = res
         memory += mem
         progress.done(t, f"{res['items']} stored, {res['items_per_s']} items/s, {res['words_per_s']:.0f} words/s")
@@ -158,11 +152,8 @@ def run_bench(settings, out_dir: Path, stories: int | None = None, quick: bool =
     count = min(count, len(items))
     t = progress.start(f"(e) latency: {count} stories at {per_second:.2f}/s to {ncores} consumer process(es)")
     with scratch(settings, "latency") as s:
-        app = App(s)
-        try:
+        with App(s) as app:
             res, mem = latency.measure_latency(app, items[:count], ncores, per_second, saturated, workdir, progress)
-        finally:
-            app.engine.dispose()
     results["latency"] = res
     memory += mem
     a = res["ack_to_commit"]
@@ -285,30 +276,21 @@ def run_profiles(settings, out_dir: Path, stories: int | None = None, stream=Non
     t = progress.start(f"profile database: save_batch of {n * 4} items")
     analyses = analyzer.analyse_many([(i.headline, i.body) for i in items])
     with scratch(settings, "profdb", kafka=False) as s:
-        app = App(s)
-        try:
+        with App(s) as app:
             batches = db_throughput.build_processed(app, items, analyses, n * 4, db_throughput.DEFAULT_BATCH)
             out["database"] = profiling.profile_db(app, batches, out_dir)
-        finally:
-            app.engine.dispose()
     with scratch(settings, "profdb2", kafka=False) as s:
-        app = App(s)
-        try:
+        with App(s) as app:
             batches = db_throughput.build_processed(app, items, analyses, n * 4, db_throughput.DEFAULT_BATCH)
             out["database"]["split"] = profiling.db_split(app, batches)
-        finally:
-            app.engine.dispose()
     progress.done(t, f"written {out_dir / 'profile-db.txt'}")
 
     t = progress.start(f"profile pipeline: 1 consumer process, {n} stories")
     workdir = Path(tempfile.mkdtemp(prefix="wirewatch-bench-profile-"))
     with scratch(settings, "profpipe") as s:
-        app = App(s)
-        try:
+        with App(s) as app:
             res, _ = pipeline_throughput.measure_pipeline(app, items, 1, workdir, "profile", progress,
                                                           profile=out_dir / "profile-pipeline.txt")
-        finally:
-            app.engine.dispose()
     out["pipeline"] = json.loads((out_dir / "profile-pipeline.json").read_text(encoding="utf-8"))
     out["pipeline"]["run"] = res
     progress.done(t, f"written {out_dir / 'profile-pipeline.txt'}")

@@ -1,16 +1,17 @@
 """The analyst's writes: acknowledge, mute, unmute and rate alerts, requeue a delivery.
 
 Each is one transaction; a missing row is reported as None/False, never as an exception.
+SQLAlchemy is imported inside the functions: the CLI parser takes RATINGS from here, and
+`wirewatch --help` should not load it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Engine
-
-from schemas.tables import Alert, AlertFeedback, Delivery
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 RATINGS = ("good", "bad")
 STATE_ACTIONS = ("ack", "mute", "unmute")
@@ -25,6 +26,10 @@ class StateChange:
 
 def set_alert_state(engine: Engine, alert_id: int, action: str) -> StateChange | None:
     """ack / mute / unmute one alert; None when there is no such alert. Muting drops its pending emails."""
+    from sqlalchemy import update
+
+    from schemas.tables import Alert, Delivery
+
     if action not in STATE_ACTIONS:
         raise ValueError(f"action must be one of {', '.join(STATE_ACTIONS)}, not {action!r}")
     now = datetime.now(timezone.utc)
@@ -43,6 +48,10 @@ def set_alert_state(engine: Engine, alert_id: int, action: str) -> StateChange |
 def rate_alert(engine: Engine, alert_id: int, rating: str, note: str | None = None,
                rated_by: str | None = None) -> int | None:
     """Store one rating; return its id, or None when there is no such alert."""
+    from sqlalchemy import insert, select
+
+    from schemas.tables import Alert, AlertFeedback
+
     if rating not in RATINGS:
         raise ValueError(f"rating must be one of {', '.join(RATINGS)}, not {rating!r}")
     with engine.begin() as conn:
@@ -56,7 +65,10 @@ def rate_alert(engine: Engine, alert_id: int, rating: str, note: str | None = No
 
 def requeue_delivery(engine: Engine, delivery_id: int) -> bool:
     """Put one failed or uncertain delivery back in the queue; False if it is neither."""
+    from sqlalchemy import update
+
     from consumers.alerting.notifier import FAILED_STATES
+    from schemas.tables import Delivery
 
     with engine.begin() as conn:
         row = conn.execute(

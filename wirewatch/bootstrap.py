@@ -34,9 +34,8 @@ class App:
         engine = self.__dict__.pop("engine", None)
         if engine is not None and "engine" not in self._supplied:
             engine.dispose()
-        for name in ("store",):
-            if name not in self._supplied:
-                self.__dict__.pop(name, None)  # built on the engine just disposed
+        if "store" not in self._supplied:
+            self.__dict__.pop("store", None)  # built on the engine just disposed
 
     def __enter__(self) -> App:
         return self

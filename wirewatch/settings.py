@@ -138,7 +138,7 @@ class Settings(BaseSettings):
         env = os.environ.get("WIREWATCH_DELIVERY_FILE")
         if env:
             return Path(env)
-        return self.delivery_file or PROJECT_ROOT / "config" / "delivery.yaml"
+        return self.delivery_file
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings,

@@ -8,7 +8,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from consumers.alerting.notifier import FAILED_STATES
 from schemas.tables import Alert, Delivery, Item, Topic
+from wirewatch.adapters.postgres_outbox import load_alert_views
 
 
 def latest_alerts(engine: Engine, topic: str | None = None, limit: int = 20) -> list[dict]:
@@ -37,8 +39,6 @@ class AlertDetail:
 
 
 def alert_detail(engine: Engine, alert_id: int) -> AlertDetail | None:
-    from wirewatch.adapters.postgres_outbox import load_alert_views
-
     with engine.connect() as conn:
         views = load_alert_views(conn, [alert_id])
         session = Session(bind=conn)
@@ -52,8 +52,6 @@ def alert_detail(engine: Engine, alert_id: int) -> AlertDetail | None:
 
 def deliveries(engine: Engine, limit: int, failed_only: bool = False) -> list[Delivery]:
     """The newest deliveries first; ``failed_only``: failed and uncertain ones."""
-    from consumers.alerting.notifier import FAILED_STATES
-
     stmt = select(Delivery).order_by(Delivery.id.desc()).limit(limit)
     if failed_only:
         stmt = stmt.where(Delivery.status.in_(FAILED_STATES))

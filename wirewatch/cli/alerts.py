@@ -9,11 +9,11 @@ import json
 import logging
 import sys
 
+from wirewatch.alert_actions import RATINGS, STATE_ACTIONS
 from wirewatch.cli.args import ALERT_ID, BIGINT_MAX, ROW_LIMIT, bounded_int
 from wirewatch.cli.runtime import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, fail, stop_on_signals
 
-ACTIONS = ("ack", "mute", "unmute", "show", "rate")
-RATINGS = ("good", "bad")
+ACTIONS = (*STATE_ACTIONS, "show", "rate")
 
 
 def add_alert_actions(alerts_parser) -> None:

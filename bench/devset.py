@@ -328,8 +328,9 @@ def missing_report(items: list[Item], show: int = 20) -> str:
 
 
 def check(sets: dict[str, list[Path]], eval_data: Path | str = EVAL_DATA,
-          cache_dir: Path | str = PAGES_CACHE, out=sys.stdout) -> int:
+          cache_dir: Path | str = PAGES_CACHE, out=None) -> int:
     """Validate and describe each set of label files; 1 if a file is invalid."""
+    out = out or sys.stdout
     status = 0
     for name, paths in sets.items():
         print(f"{name}: {', '.join(str(p) for p in paths) or '(no files)'}", file=out)

@@ -1,5 +1,12 @@
-"""Sentence- and document-level evaluation of the "arrests of opposition figures"
-signal against hand labels in tests/labels/.
+"""Topic evaluation against hand labels in tests/labels/.
+
+The regression sets (``run_sentence_eval``, ``run_document_eval``): sentence- and
+document-level evaluation of the "arrests of opposition figures" signal on the labelled
+Reuters articles. The real-news dev set (``run_devset_eval``, items from bench.devset):
+document-level precision/recall through a predictor (by default the real topic matcher),
+per form, region and split, with every miss, false alarm and a confusion table of the
+analyzer's best arrest-frame status against the gold label. docs/evaluation.md explains
+the sets and how to read the output.
 
 A sentence is predicted positive when it carries an arrest frame whose target role
 is "opposition" and whose status is "reported" or "background". Labels point at a
@@ -10,9 +17,13 @@ sentence splitting: the label maps to the analysed sentence containing that offs
 """
 from __future__ import annotations
 
+import hashlib
+import inspect
 import json
 import sys
+from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Callable
 
 from consumers.understanding.analyzer import Analyzer, predict_document
 
@@ -119,6 +130,181 @@ def run_document_eval(articles_path: str, labels_path: str, analyzer: Analyzer, 
     res = _prf(tp, fp, fn)
     res.update({"misses": misses, "false_alarms": false_alarms, "n": len(rows)})
     return res
+
+
+# ---------------------------------------------------------------- the real-news dev set
+
+# The "best" arrest-family frame of a document, most news-like first: the confusion
+# table shows which status the analyzer gave the story's strongest arrest frame.
+STATUS_ORDER = ("reported", "background", "released", "warrant", "called_for", "possible", "negated")
+NO_FRAME = "none"
+Predictor = Callable[..., list]  # predict(item, analysis) -> why it fires (empty: it does not)
+
+
+def best_status(analysis) -> str:
+    statuses = {f.status for f in analysis.events if f.event == "arrest"}
+    for status in STATUS_ORDER:
+        if status in statuses:
+            return status
+    return sorted(statuses)[0] if statuses else NO_FRAME  # a status added after this table
+
+
+def frame_line(f) -> str:
+    """action:target:role:status:status_reason of one frame."""
+    reason = (f.details or {}).get("status_reason") or ""
+    return f"{f.action}:{f.target or '?'}:{f.target_role}:{f.status}:{reason}"
+
+
+def _accepts_published(analyzer) -> bool:
+    try:
+        return "published" in inspect.signature(analyzer.analyse_many).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def analyse_items(items, analyzer, progress=None, chunk: int = 32) -> list:
+    """Analyses of the items' texts, passing the publication dates when the analyzer
+    takes them (``analyse_many(pairs, published=[...])``)."""
+    with_dates = _accepts_published(analyzer)
+    out: list = []
+    for start in range(0, len(items), chunk):
+        part = items[start:start + chunk]
+        pairs = [(i.headline, i.body) for i in part]
+        if with_dates:
+            out.extend(analyzer.analyse_many(pairs, published=[i.published for i in part]))
+        else:
+            out.extend(analyzer.analyse_many(pairs))
+        if progress:
+            progress(f"analysed {len(out)}/{len(items)}")
+    return out
+
+
+def _group_prf(rows: list[dict], key: str) -> dict:
+    groups: dict[str, Counter] = defaultdict(Counter)
+    for r in rows:
+        c = groups[r[key]]
+        c["n"] += 1
+        c["positives"] += r["label"]
+        c["tp" if r["label"] and r["fired"] else "fn" if r["label"] else "fp" if r["fired"] else "tn"] += 1
+    return {name: {**_prf(c["tp"], c["fp"], c["fn"]), "tn": c["tn"], "n": c["n"], "positives": c["positives"]}
+            for name, c in sorted(groups.items())}
+
+
+def run_devset_eval(items, analyzer, predict: Predictor, progress=None) -> dict:
+    """Document-level P/R on dev-set items (bench.devset.Item with texts loaded).
+
+    ``predict(item, analysis)`` returns the reasons the document fires (empty: it does
+    not). Items without a text are left out and counted as ``skipped``.
+    """
+    usable = [i for i in items if i.has_text]
+    analyses = analyse_items(usable, analyzer, progress)
+    rows = []
+    for item, a in zip(usable, analyses):
+        why = list(predict(item, a) or [])
+        rows.append({
+            "id": item.id, "form": item.form, "source": item.source, "split": item.split,
+            "region": item.region, "country": item.country, "label": item.label, "kind": item.kind,
+            "person": item.person, "reason": item.reason, "fired": bool(why), "why": why,
+            "status": best_status(a), "frames": [frame_line(f) for f in a.events if f.event == "arrest"]})
+    tp = sum(r["label"] and r["fired"] for r in rows)
+    fp = sum(r["fired"] and not r["label"] for r in rows)
+    fn = sum(r["label"] and not r["fired"] for r in rows)
+    res = _prf(tp, fp, fn)
+    confusion: dict[str, Counter] = defaultdict(Counter)
+    by_kind: dict[str, Counter] = defaultdict(Counter)
+    for r in rows:
+        confusion[r["status"]][f"gold={r['label']}"] += 1
+        confusion[r["status"]]["fired"] += r["fired"]
+        by_kind[f"{r['kind']} ({r['label']})"][r["status"]] += 1
+        by_kind[f"{r['kind']} ({r['label']})"]["fired"] += r["fired"]
+    order = {s: n for n, s in enumerate(STATUS_ORDER + (NO_FRAME,))}
+    res.update({
+        "n": len(rows), "positives": sum(r["label"] for r in rows), "tn": len(rows) - tp - fp - fn,
+        "skipped": [{"id": i.id, "missing": i.missing} for i in items if not i.has_text],
+        "by_form": _group_prf(rows, "form"), "by_region": _group_prf(rows, "region"),
+        "by_split": _group_prf(rows, "split"), "by_source": _group_prf(rows, "source"),
+        "confusion_status": {s: dict(confusion[s]) for s in sorted(confusion, key=lambda s: order.get(s, 99))},
+        "confusion_kind": {k: dict(v) for k, v in sorted(by_kind.items(), key=lambda kv: (-int(kv[0][-2]), kv[0]))},
+        "misses": [r for r in rows if r["label"] and not r["fired"]],
+        "false_alarms": [r for r in rows if r["fired"] and not r["label"]],
+        "items": rows})
+    return res
+
+
+def find_topic(name: str, files):
+    """The topic called ``name`` in the first of ``files`` (existing paths) that has it."""
+    from consumers.matching.topics import load_topics
+
+    for path in files:
+        if path and Path(path).exists():
+            found = [t for t in load_topics(path) if t.name == name]
+            if found:
+                return found[0], Path(path)
+    return None, None
+
+
+def topic_predictor(topic) -> Predictor:
+    """The real matcher on one topic: what users would be alerted about."""
+    from consumers.matching.engine import Matcher, MatchInput
+
+    matcher = Matcher([topic])
+    return lambda item, analysis: [
+        m.why() for m in matcher.match(MatchInput(item.id, item.headline, item.body, analysis))]
+
+
+def select_items(items, split: str = "all", limit: int | None = None) -> list:
+    """Items of one split (dev | test | all); ``limit`` takes a fixed pseudo-random sample."""
+    chosen = [i for i in items if split == "all" or i.split == split]
+    if limit is not None:
+        chosen = sorted(chosen, key=lambda i: hashlib.sha1(i.id.encode()).hexdigest())[:limit]
+    return chosen
+
+
+def _prf_line(name: str, g: dict) -> str:
+    """One group's figures; '-' where a figure is undefined (nothing fired / no positives)."""
+    p = f"{g['precision']:.3f}" if g["tp"] + g["fp"] else "  -  "
+    r = f"{g['recall']:.3f}" if g["tp"] + g["fn"] else "  -  "
+    f1 = f"{g['f1']:.3f}" if g["tp"] + g["fp"] and g["tp"] + g["fn"] else "  -  "
+    return (f"  {name:28} n={g['n']:<4} pos={g['positives']:<4} P={p} R={r} F1={f1} "
+            f"(tp={g['tp']} fp={g['fp']} fn={g['fn']})")
+
+
+def _table(title: str, rows: dict[str, dict], columns: list[str]) -> list[str]:
+    width = max([len(r) for r in rows] + [len(title)])
+    head = f"  {title:{width}} " + " ".join(f"{c:>10}" for c in columns)
+    return [head] + [f"  {name:{width}} " + " ".join(f"{row.get(c, 0) or '.':>10}" for c in columns)
+                     for name, row in rows.items()]
+
+
+def format_devset_report(res: dict, title: str = "", show_splits: bool = False) -> str:
+    out = [f"{title}: n={res['n']} positives={res['positives']}"
+           + (f" ({len(res['skipped'])} item(s) without a text left out)" if res["skipped"] else ""),
+           f"  overall: P={res['precision']:.3f} R={res['recall']:.3f} F1={res['f1']:.3f} "
+           f"(tp={res['tp']} fp={res['fp']} fn={res['fn']} tn={res['tn']})", "by form:"]
+    out += [_prf_line(k, v) for k, v in res["by_form"].items()]
+    out.append("by region:")
+    out += [_prf_line(k, v) for k, v in res["by_region"].items()]
+    if show_splits:
+        out.append("by split:")
+        out += [_prf_line(k, v) for k, v in res["by_split"].items()]
+    statuses = [s for s in STATUS_ORDER + (NO_FRAME,) if any(s in r for r in res["confusion_kind"].values())]
+    out.append("best arrest-frame status vs gold label (fired = the topic fired):")
+    out += _table("status", res["confusion_status"], ["gold=1", "gold=0", "fired"])
+    out.append("gold kind (label) vs best arrest-frame status:")
+    out += _table("kind", res["confusion_kind"], statuses + ["fired"])
+    out.append(f"MISSES ({len(res['misses'])}):")
+    for r in res["misses"]:
+        out.append(f"  {r['id']} [{r['form']}] {r['kind']}, {r['country']}: {r['reason']}")
+        out += [f"      {f}" for f in r["frames"]] or ["      (no arrest-family frame)"]
+    out.append(f"FALSE ALARMS ({len(res['false_alarms'])}):")
+    for r in res["false_alarms"]:
+        out.append(f"  {r['id']} [{r['form']}] {r['kind']}, {r['country']}: {r['reason']}")
+        out += [f"      fired: {w[:220]}" for w in r["why"]]
+    if res["skipped"]:
+        out.append(f"WITHOUT TEXT ({len(res['skipped'])}): "
+                   + ", ".join(s["id"] for s in res["skipped"][:20])
+                   + (" ..." if len(res["skipped"]) > 20 else "") + "  (python -m bench.devset check)")
+    return "\n".join(out)
 
 
 def main(argv=None) -> int:

@@ -15,6 +15,9 @@ from wirewatch.settings import PROJECT_ROOT
 EVAL_DATA = PROJECT_ROOT.parent / "shared" / "eval-data"
 LABELS = PROJECT_ROOT / "tests" / "labels"
 FLAGSHIP = "arrests-of-opposition-leaders"
+EXAMPLE_TOPICS = PROJECT_ROOT / "config" / "topics.examples.yaml"
+# Topics with a label set of their own (every other topic is evaluated on tests/labels/devset/).
+TOPIC_LABELS = {"arrests-of-journalists": LABELS / "journalists.tsv"}
 
 
 def _err(msg: str) -> None:
@@ -74,6 +77,18 @@ def _topic_predictor(topics_file: Path, topic: str):
 
 
 def cmd_eval_topics(args, app) -> int:
+    """Without --set: the Reuters regression sets (as always) plus a hint; with --set (or a
+    topic with a label set of its own): the real-news dev set."""
+    if args.set == "regression" or (args.set is None and args.topic not in TOPIC_LABELS):
+        code = _eval_regression(args, app)
+        if args.set is None:
+            _err("hint: --set dev|test|all evaluates the real-news dev set (tests/labels/devset/), "
+                 "see docs/evaluation.md")
+        return code
+    return _eval_devset(args, app)
+
+
+def _eval_regression(args, app) -> int:
     from bench.topic_eval import run_document_eval, run_sentence_eval
 
     articles = Path(args.articles or EVAL_DATA / "reuters" / "articles.jsonl")
@@ -99,6 +114,46 @@ def cmd_eval_topics(args, app) -> int:
     _err(f"evaluated in {time.monotonic() - started:.0f}s")
     if args.json:
         Path(args.json).write_text(json.dumps({"documents": d, "sentences": s}, indent=2, default=str))
+    return EXIT_OK
+
+
+def _eval_devset(args, app) -> int:
+    from bench.devset import LabelError, devset_files, load_labels, load_texts
+    from bench.topic_eval import find_topic, format_devset_report, run_devset_eval, select_items, topic_predictor
+    from consumers.matching.topics import TopicFileError
+
+    files = [Path(args.topics)] if args.topics else [Path(app.settings.topics_file), EXAMPLE_TOPICS]
+    try:
+        topic, topic_path = find_topic(args.topic, files)
+    except TopicFileError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    if topic is None:
+        _err(f"no topic named {args.topic!r} in {' or '.join(str(f) for f in files)}")
+        return EXIT_USAGE
+    own = TOPIC_LABELS.get(args.topic)
+    paths = [Path(p) for p in args.labels] if args.labels else ([own] if own else devset_files())
+    paths = [p for p in paths if p.exists()]
+    if not paths:
+        _err(f"no label files ({own or LABELS / 'devset' / '*.tsv'}): see docs/evaluation.md")
+        return EXIT_USAGE
+    split = args.set or "all"
+    try:
+        items = select_items(load_labels(paths), split, args.limit)
+    except LabelError as exc:
+        _err(f"invalid label file: {exc}")
+        return EXIT_USAGE
+    started = time.monotonic()
+    missing = load_texts(items, Path(args.eval_data or EVAL_DATA))
+    _err(f"{len(items)} item(s) of the {split} split from {len(paths)} file(s); {len(missing)} without a "
+         f"text (python -m bench.devset check lists them); topic {topic.name} v{topic.version} from {topic_path}")
+    res = run_devset_eval(items, app.analyzer, topic_predictor(topic), progress=_err)
+    res.update({"topic": topic.name, "topic_version": topic.version, "topics_file": str(topic_path),
+                "set": split, "label_files": [str(p) for p in paths]})
+    print(format_devset_report(res, f"{topic.name} on the {split} split", show_splits=split == "all"))
+    _err(f"evaluated in {time.monotonic() - started:.0f}s")
+    if args.json:
+        Path(args.json).write_text(json.dumps(res, indent=2, default=str))
     return EXIT_OK
 
 
@@ -167,10 +222,24 @@ def register(sub) -> None:
                    help="only the first N articles (quick check)")
     q.add_argument("--json", metavar="FILE", help="also write the full result as JSON")
     q.set_defaults(func=cmd_eval_ner)
-    q = ev.add_parser("topics", help="document- and sentence-level precision/recall")
-    q.add_argument("--topic", default=FLAGSHIP)
-    q.add_argument("--topics", help="topics YAML (default: WIREWATCH_TOPICS_FILE)")
+    q = ev.add_parser("topics", help="topic precision/recall: Reuters regression sets or the real-news dev set",
+                      description="Without --set: the Reuters regression sets (document and sentence "
+                                  "level). --set dev|test|all: the real-news dev set in tests/labels/devset/ "
+                                  "through the real topic matcher, per form, region and split, with every "
+                                  "miss and false alarm (docs/evaluation.md). --topic arrests-of-journalists "
+                                  "uses tests/labels/journalists.tsv (all items unless --set).")
+    q.add_argument("--set", choices=("dev", "test", "all", "regression"),
+                   help="which labelled set (default: regression, or all for a topic with its own labels)")
+    q.add_argument("--topic", default=FLAGSHIP, help=f"topic name (default {FLAGSHIP})")
+    q.add_argument("--topics", help="topics YAML (default: WIREWATCH_TOPICS_FILE, then "
+                                    "config/topics.examples.yaml for the dev set)")
     q.add_argument("--articles", help="articles JSONL (default ../shared/eval-data/reuters/articles.jsonl)")
+    q.add_argument("--eval-data", metavar="DIR", help="shared eval data for the dev set's texts "
+                                                      "(default ../shared/eval-data)")
+    q.add_argument("--labels", metavar="FILE", action="append",
+                   help="dev-set label file(s) instead of the topic's own (repeatable)")
+    q.add_argument("--limit", type=bounded_int(1, 10**9, "a number of items"),
+                   help="dev set: only a fixed sample of N items (quick check)")
     q.add_argument("--json", metavar="FILE", help="also write the full result as JSON")
     q.set_defaults(func=cmd_eval_topics)
 

@@ -333,7 +333,7 @@ def check(sets: dict[str, list[Path]], eval_data: Path | str = EVAL_DATA,
     out = out or sys.stdout
     status = 0
     for name, paths in sets.items():
-        print(f"{name}: {', '.join(str(p) for p in paths) or '(no files)'}", file=out)
+        print(f"{name}: {len(paths)} file(s) {', '.join(p.name for p in paths)}", file=out)
         if not paths:
             continue
         try:

@@ -300,3 +300,61 @@ def test_the_real_label_files_are_valid():
         assert items, paths
         unmapped = {i.country for i in items if i.region == UNKNOWN and i.country != "-"}
         assert not unmapped, f"add to bench/regions.py: {sorted(unmapped)}"
+
+
+# ---------------------------------------------------------------- the command
+
+def _parse(argv):
+    import argparse
+
+    from wirewatch.cli import understanding
+
+    parser = argparse.ArgumentParser()
+    understanding.register(parser.add_subparsers())
+    return parser.parse_args(argv)
+
+
+def test_eval_topics_set_runs_the_devset_through_the_named_topic(tmp_path, monkeypatch, capsys):
+    from wirewatch.cli import understanding
+
+    (tmp_path / "reuters").mkdir()
+    (tmp_path / "reuters" / "articles.jsonl").write_text(
+        json.dumps({"id": "a1", "title": "Ficta held", "body": "Police held Ficta."}) + "\n")
+    labels = write(tmp_path, "l.tsv", row("rt-a1", "reuters", "a1", "-", "wire"),
+                   row("pg-1", "pages", "https://nowhere.example/never-collected", "q", "page"))
+    topics = tmp_path / "topics.yaml"
+    topics.write_text("topics:\n  - name: fictional-topic\n    title: F\n    version: 3\n    query: held\n")
+    seen = {}
+
+    def fake_predictor(topic):
+        seen["topic"] = (topic.name, topic.version)
+        return lambda item, analysis: ["held"] if item.label else []
+
+    monkeypatch.setattr("bench.topic_eval.topic_predictor", fake_predictor)
+    app = SimpleNamespace(analyzer=FakeAnalyzer({}), settings=SimpleNamespace(topics_file=str(topics)))
+    out_json = tmp_path / "out.json"
+    args = _parse(["eval", "topics", "--set", "all", "--topic", "fictional-topic", "--topics", str(topics),
+                   "--labels", str(labels), "--eval-data", str(tmp_path), "--json", str(out_json)])
+    assert understanding.cmd_eval_topics(args, app) == 0
+    captured = capsys.readouterr()
+    assert seen["topic"] == ("fictional-topic", 3)
+    assert "fictional-topic on the all split: n=1 positives=1" in captured.out
+    assert "WITHOUT TEXT (1): pg-1" in captured.out and "analysed 1/1" in captured.err
+    saved = json.loads(out_json.read_text())
+    assert saved["tp"] == 1 and saved["topic_version"] == 3 and saved["set"] == "all"
+
+
+def test_eval_topics_refuses_an_unknown_topic_and_bad_labels(tmp_path, capsys):
+    from wirewatch.cli import understanding
+
+    topics = tmp_path / "topics.yaml"
+    topics.write_text("topics:\n  - name: fictional-topic\n    title: F\n    version: 1\n    query: held\n")
+    app = SimpleNamespace(analyzer=FakeAnalyzer({}), settings=SimpleNamespace(topics_file=str(topics)))
+    args = _parse(["eval", "topics", "--set", "dev", "--topic", "no-such", "--topics", str(topics)])
+    assert understanding.cmd_eval_topics(args, app) == 2
+    assert "no topic named 'no-such'" in capsys.readouterr().err
+    bad = write(tmp_path, "bad.tsv", row(form="fax"))
+    args = _parse(["eval", "topics", "--set", "dev", "--topic", "fictional-topic", "--topics", str(topics),
+                   "--labels", str(bad)])
+    assert understanding.cmd_eval_topics(args, app) == 2
+    assert "bad.tsv:2: form 'fax'" in capsys.readouterr().err

@@ -268,12 +268,19 @@ def load_party_kb(path: str | Path | None = None) -> PartyKB:
     """
     import yaml  # local import: only needed when the knowledge base is actually read
 
+    class _Loader(yaml.SafeLoader):
+        """SafeLoader that leaves dates as text, so a bad date is reported with its entry."""
+
+    _Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
     parties: list[Entry] = []
     people: list[Entry] = []
     versions: list[int] = []
     for f in _files(Path(path) if path else DEFAULT_DIR):
         try:
-            data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+            data = yaml.load(f.read_text(encoding="utf-8"), Loader=_Loader) or {}
         except yaml.YAMLError as exc:
             raise ValueError(f"{f.name}: not valid YAML: {exc}") from None
         if not isinstance(data, dict):

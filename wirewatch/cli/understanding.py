@@ -213,8 +213,9 @@ def register(sub) -> None:
 
     p = sub.add_parser("eval", help="evaluate entity extraction or topic matching",
                        description="eval ner: CoNLL-2003 span+type F1, wirewatch vs bare en_core_web_sm. "
-                                   "eval topics: precision/recall on the labelled Reuters set, "
-                                   "listing every miss and false alarm.")
+                                   "eval topics: precision/recall on the labelled Reuters regression set "
+                                   "or (--set dev|test|all) the real-news dev set, listing every miss and "
+                                   "false alarm.")
     ev = p.add_subparsers(dest="what", metavar="ner|topics", required=True)
     q = ev.add_parser("ner", help="NER F1 on a CoNLL-2003 file")
     q.add_argument("--conll", help="CoNLL file (default ../shared/eval-data/conll2003/eng.testb)")

@@ -47,13 +47,20 @@ for _n in COUNTY_NAMES:
     _PLACE_LABEL.setdefault(_n, "GPE")
 for _n in NATIONALITY_NAMES:
     _PLACE_LABEL.setdefault(_n, "NORP")
+# Places in capitals: datelines ("WASHINGTON -", "NEW YORK, March 3"), capitalised
+# headlines, captions and tables. Names under four letters are left out (capitalised
+# initials); ambiguous names stay ambiguous in capitals too.
+_AMBIGUOUS = AMBIGUOUS | frozenset(n.upper() for n in AMBIGUOUS)
+for _n in list(_PLACE_LABEL):
+    if _PLACE_LABEL[_n] != "NORP" and len(_n) >= 4 and not _n.isupper():
+        _PLACE_LABEL.setdefault(_n.upper(), _PLACE_LABEL[_n])
 
 
 def ruler_patterns() -> list[dict]:
     """Entity-ruler patterns from the gazetteer, minus names that double as people or clubs."""
     pats = []
     for name, label in _PLACE_LABEL.items():
-        if name in AMBIGUOUS:
+        if name in _AMBIGUOUS:
             continue
         pats.append({"label": label, "pattern": name})
     for name in sorted(ORG_NAMES - ORG_NAMES_NO_RULER):
@@ -253,7 +260,7 @@ def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
             if text in ORG_NAMES and label in {"PERSON", "GPE", "LOC", "NORP", "FAC", "PRODUCT"}:
                 label = "ORG"
             fixed = _PLACE_LABEL.get(text)
-            if fixed and text not in AMBIGUOUS and label in {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}:
+            if fixed and text not in _AMBIGUOUS and label in {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}:
                 label = fixed
             if label == "ORG" and len(span) == 1 and span[0].lower_ in _ORG_WORDS:
                 continue  # "Party" alone

@@ -25,16 +25,26 @@ def is_team_sport(text: str) -> bool:
     return bool(_TEAM_SPORT_HEADER.match(text.lstrip()[:120]))
 
 
-_DATE_TOKEN = re.compile(r"^\d{4}-\d\d-\d\d$")
+_MONTHS = frozenset("""
+jan jan. january feb feb. february mar mar. march apr apr. april may jun june jul july aug aug.
+august sep sep. sept sept. september oct oct. october nov nov. november dec dec. december
+""".split())
+_AGENCIES = frozenset({"Reuters", "REUTERS", "AP", "AFP", "dpa", "DPA", "UPI"})
 
 
-def _dateline_after(doc, i: int) -> bool:
-    """A dateline continues after token i: ", Region 1996-08-30" or "(Reuters)"."""
-    for t in doc[i:i + 6]:
-        if _DATE_TOKEN.match(t.text) or t.text == "Reuters":
-            return True
+def _is_dateline(doc, tok_start: int, tok_end: int) -> bool:
+    """The name opens a line and a dateline's date, agency or dash follows it:
+    "LONDON 1996-08-30", "LONDON, Aug 30 (Reuters) -", "WASHINGTON (AP) --", "PARIS -"."""
+    if tok_start > 0 and "\n" not in doc[tok_start - 1].text and "\n" not in doc[tok_start - 1].whitespace_:
+        return False
+    for k, t in enumerate(doc[tok_end:tok_end + 6]):
         if "\n" in t.text:
             return False
+        if t.text in {",", "("}:
+            continue
+        if t.is_digit or t.lower_ in _MONTHS or t.text in _AGENCIES:
+            return True
+        return k == 0 and t.text in {"-", "--", "\u2013", "\u2014"}
     return False
 
 
@@ -46,9 +56,8 @@ def team_label(doc, tok_start: int, tok_end: int, label: str, text: str) -> str:
         return label
     if text not in _PLACEISH and label not in {"GPE", "LOC"}:
         return label
-    nxt = doc[tok_end] if tok_end < len(doc) else None
-    if nxt is not None and (_DATE_TOKEN.match(nxt.text) or nxt.text in {",", "("} and _dateline_after(doc, tok_end)):
-        return label  # a dateline: "LONDON 1996-08-30", "LONDON (Reuters) -"
+    if _is_dateline(doc, tok_start, tok_end):
+        return label  # a dateline names the place the story was filed from
     prev = doc[tok_start - 1] if tok_start > 0 else None
     if prev is not None and prev.lower_ in _PLACE_PREPS:
         return label

@@ -191,7 +191,88 @@ def _company_suffixes(doc, cands: list) -> None:
             c.label = "ORG"
 
 
-def _titled_people(doc, cands: list[_Cand]) -> list[_Cand]:
+def _is_initial(text: str) -> bool:
+    return len(text) == 2 and text[0].isupper() and text[0].isalpha() and text[1] == "."
+
+
+def _name_word(t) -> bool:
+    """A capitalised word that can be part of a person's name."""
+    return t.text[:1].isupper() and t.text.replace("'", "").isalpha() and t.text not in _NAME_STOP \
+        and t.lower_ not in _ORG_WORDS and t.lower_ not in TITLE_WORDS
+
+
+def initial_names(doc) -> list[tuple[int, int]]:
+    """Token spans of initialled names: "P. Simmons", "J. K. Rowling", "George W. Bush".
+
+    An initial and a capitalised word after it are a person's name however the model
+    typed the surname ("b Fleming" in a scorecard, "M. McCague" as ORG)."""
+    out = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        if not _is_initial(doc[i].text) or (i > 0 and _is_initial(doc[i - 1].text)):
+            i += 1
+            continue
+        j = i
+        while j < n and _is_initial(doc[j].text) and "\n" not in doc[j].whitespace_:
+            j += 1
+        k = j
+        while k < n and k - j < 2 and _name_word(doc[k]) and doc[k].text not in _PLACE_LABEL \
+                and "\n" not in doc[k - 1].whitespace_ and (k == j or doc[k - 1].whitespace_):
+            k += 1
+        if k > j:
+            start = i
+            if i > 0 and _name_word(doc[i - 1]) and doc[i - 1].whitespace_ == " " \
+                    and doc[i - 1].text not in _PLACE_LABEL:
+                start = i - 1  # the given name before a middle initial
+            out.append((start, k))
+            i = k
+            continue
+        i += 1
+    return out
+
+
+_COUNTRY_TAGS = frozenset(COUNTRY_NAMES) | {"U.S.", "US", "USA", "UK", "U.K."}
+_NAME_PARTICLES = frozenset({"de", "da", "di", "van", "von", "der", "den", "le", "la", "du", "dos",
+                             "del", "bin", "al", "el", "ul", "ter"})
+
+
+def country_tagged_names(doc) -> list[tuple[int, int]]:
+    """Token spans of names followed by a country in brackets: "Pete Sampras ( U.S. )",
+    "Tegla Loroupe (Kenya)". Outside team-sport copy that is how wire copy tags a
+    competitor or a person with their country (a team there would be a club)."""
+    out = []
+    n = len(doc)
+    for i in range(1, n - 2):
+        if doc[i].text != "(":
+            continue
+        close = next((c for c in range(i + 2, min(n, i + 6)) if doc[c].text == ")"), None)
+        if close is None or doc[i + 1:close].text not in _COUNTRY_TAGS:
+            continue
+        k = i
+        while k > 0 and i - k < 5:
+            t = doc[k - 1]
+            if "\n" in t.whitespace_ or "\n" in t.text:
+                break
+            if _name_word(t):
+                k -= 1
+            elif (t.lower_ in _NAME_PARTICLES or t.text == "-" and not t.whitespace_) and k - 1 > 0 \
+                    and k < i:
+                k -= 1
+            else:
+                break
+        while k < i and not _name_word(doc[k]):
+            k += 1
+        if k == i:
+            continue
+        text = doc[k:i].text
+        if text in _PLACE_LABEL or text in ORG_NAMES or all(t.text in _PLACE_LABEL for t in doc[k:i]):
+            continue
+        out.append((k, i))
+    return out
+
+
+def _titled_people(doc, cands: list[_Cand], spans: list[tuple[int, int]] | None = None) -> list[_Cand]:
     """Make runs after a person title PERSON candidates (``titled_names``), replacing
     the candidates they overlap unless one of those already says PERSON; sorted by start.
 
@@ -203,7 +284,7 @@ def _titled_people(doc, cands: list[_Cand]) -> list[_Cand]:
             at[i].append(k)
     dropped: set[int] = set()
     added = []
-    for ts, te in titled_names(doc):
+    for ts, te in (titled_names(doc) if spans is None else spans):
         overlapping = sorted({k for i in range(ts, te) for k in at.get(i, ()) if k not in dropped})
         if any(cands[k].label == "PERSON" and cands[k].tok_start <= ts and cands[k].tok_end >= te
                for k in overlapping):
@@ -269,9 +350,21 @@ def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
             clear = titled or (label == "PERSON" and _is_clear_person(doc, ts, te))
             cands.append(_Cand(ts, te, span.start_char, span.end_char, label, clear))
     _company_suffixes(doc, cands)
-    cands = _titled_people(doc, cands)
     doc_text = doc.text  # Doc.text is rebuilt from the tokens on every access
-    if is_team_sport(doc_text):
+    team_sport = is_team_sport(doc_text)
+    spans = titled_names(doc)
+    taken = {i for a, b in spans for i in range(a, b)}
+    more = initial_names(doc) if "." in doc_text else []
+    if not team_sport and "(" in doc_text:
+        # a lone word the model called ORG may be a cycling team or a firm: left alone
+        orgs = {i for c in cands if c.label == "ORG" for i in range(c.tok_start, c.tok_end)}
+        more += [(a, b) for a, b in country_tagged_names(doc) if b - a > 1 or a not in orgs]
+    for a, b in sorted(more):
+        if not any(i in taken for i in range(a, b)):
+            spans.append((a, b))
+            taken.update(range(a, b))
+    cands = _titled_people(doc, cands, sorted(spans))
+    if team_sport:
         for c in cands:
             c.label = team_label(doc, c.tok_start, c.tok_end, c.label, doc_text[c.start:c.end])
         rows_text = layout_text if layout_text is not None and len(layout_text) == len(doc_text) else doc_text

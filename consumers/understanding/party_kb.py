@@ -269,7 +269,18 @@ def load_party_kb(path: str | Path | None = None) -> PartyKB:
     import yaml  # local import: only needed when the knowledge base is actually read
 
     class _Loader(yaml.SafeLoader):
-        """SafeLoader that leaves dates as text, so a bad date is reported with its entry."""
+        """SafeLoader that leaves dates as text (a bad date is reported with its entry) and refuses
+        a key given twice in one mapping (YAML would silently keep the last)."""
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                k = self.construct_object(key_node, deep=deep)
+                if k in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {k!r}", key_node.start_mark)
+                seen.add(k)
+            return super().construct_mapping(node, deep=deep)
 
     _Loader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]

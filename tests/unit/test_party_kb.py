@@ -208,6 +208,7 @@ def test_a_missing_directory_gives_an_empty_kb(tmp_path):
     ("version: 1\nparties:\n  - {name: Foo Party, country: X, rolez: []}\n", "unknown field(s) ['rolez']"),
     ("parties: []\n", "bad.yaml: top-level `version` must be an integer"),
     ("version: 1\nparties: [\n", "bad.yaml: not valid YAML"),
+    ("version: 1\nparties:\n  - {name: Foo Party, country: X, note: a, note: b}\n", "duplicate key 'note'"),
 ])
 def test_a_malformed_file_names_the_file_and_the_entry(tmp_path, body, message):
     (tmp_path / "bad.yaml").write_text(body, encoding="utf-8")

@@ -6,6 +6,7 @@ Kem Sokha. Input: a parsed spaCy Doc whose text is the normalised analysis text.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -13,7 +14,7 @@ from .entity_links import link_acronyms, link_people, norm_key
 from .gazetteer import (AMBIGUOUS, CITY_NAMES, COUNTRY_NAMES, COUNTY_NAMES, NATIONALITY_NAMES, ORG_NAMES,
                         ORG_NAMES_NO_RULER, REGION_NAMES)
 from .model import Entity, Mention
-from .sports import is_team_sport, table_teams, team_label
+from .sports import is_dateline, is_team_sport, table_teams, team_label
 from .titles import PERSON_NOUNS, TITLE_WORDS
 
 NAME_LABELS = frozenset({
@@ -78,6 +79,7 @@ class _Cand:
     end: int
     label: str
     clear: bool = False  # context says plainly what it is (title, apposition, speech verb)
+    fixed: bool = False  # a dateline place: keeps its label whatever the same name is elsewhere
     key: str = ""
     canonical: str = ""
     aliases: set = field(default_factory=set)
@@ -299,12 +301,50 @@ def _titled_people(doc, cands: list[_Cand], spans: list[tuple[int, int]] | None 
     return out
 
 
+def _dateline_places(doc, cands: list[_Cand], breaks: frozenset[int] = frozenset()) -> list[_Cand]:
+    """A capitalised place opening a line before a date or agency is the dateline's
+    place, known to the gazetteer or not ("TAVILDARA, Tajikistan 1996-08-30",
+    "PANAMA CITY (Reuters) -"): it replaces what the model made of those words."""
+    n = len(doc)
+    added = []
+    for i in range(n):
+        if not (i == 0 or i in breaks or "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_):
+            continue
+        j = i
+        while j < n and j - i < 3 and doc[j].is_upper and doc[j].text.replace(".", "").replace("-", "").isalpha() \
+                and "\n" not in doc[j].whitespace_:
+            j += 1
+        if j == i or len(doc[i:j].text) < 3 or not is_dateline(doc, i, j, breaks):
+            continue
+        span = doc[i:j]
+        added.append(_Cand(i, j, span.start_char, span.end_char, "GPE", True, fixed=True))
+    if not added:
+        return cands
+    kept = [c for c in cands if not any(a.tok_start < c.tok_end and c.tok_start < a.tok_end for a in added)]
+    return sorted(kept + added, key=lambda c: c.start)
+
+
+def _unwrapped_breaks(doc, doc_text: str, layout_text: str | None) -> frozenset[int]:
+    """Tokens that open a line in the layout text where clean-up joined the lines
+    (a byline or a dateline without a full stop before the next line)."""
+    if layout_text is None or len(layout_text) != len(doc_text):
+        return frozenset()
+    gaps = [k for k in range(len(layout_text)) if layout_text[k] == "\n" and doc_text[k] != "\n"] \
+        if "\n" in layout_text else []
+    if not gaps:
+        return frozenset()
+    starts = [t.idx for t in doc]
+    return frozenset(i for i in (bisect_left(starts, k) for k in gaps) if i < len(starts))
+
+
 def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
     """Mentions from doc.ents, trimmed and with gazetteer label fixes.
 
     ``layout_text`` is the same-length original text whose line breaks show table
     rows (clean-up joins wrapped lines); results/standings rows are read from it."""
     cands: list[_Cand] = []
+    doc_text = doc.text  # Doc.text is rebuilt from the tokens on every access
+    breaks = _unwrapped_breaks(doc, doc_text, layout_text)
     for ent in doc.ents:
         if ent.label_ not in NAME_LABELS:
             continue
@@ -315,8 +355,8 @@ def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
             t = doc[i]
             spaced = t.text in _SPLITTERS and (t.whitespace_ or i == 0 or doc[i - 1].whitespace_) \
                 and not (t.text == "-" and not t.whitespace_)
-            if "\n" in t.text or spaced or (t.like_num and t.text.replace(".", "").replace("-", "").isdigit()
-                                             and i > ent.start):
+            if "\n" in t.text or i in breaks and i > ent.start or spaced \
+                    or (t.like_num and t.text.replace(".", "").replace("-", "").isdigit() and i > ent.start):
                 if i > s:
                     pieces.append((s, i))
                 s = i + 1
@@ -350,7 +390,6 @@ def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
             clear = titled or (label == "PERSON" and _is_clear_person(doc, ts, te))
             cands.append(_Cand(ts, te, span.start_char, span.end_char, label, clear))
     _company_suffixes(doc, cands)
-    doc_text = doc.text  # Doc.text is rebuilt from the tokens on every access
     team_sport = is_team_sport(doc_text)
     spans = titled_names(doc)
     taken = {i for a, b in spans for i in range(a, b)}
@@ -364,8 +403,17 @@ def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
             spans.append((a, b))
             taken.update(range(a, b))
     cands = _titled_people(doc, cands, sorted(spans))
+    cands = _dateline_places(doc, cands, breaks)
+    for c in cands:
+        if (c.label in {"GPE", "LOC"} or doc_text[c.start:c.end] in _PLACE_LABEL) \
+                and is_dateline(doc, c.tok_start, c.tok_end, breaks):
+            # "NEW YORK 1996-08-30" heads a story that calls the Mets "New York"
+            c.label = c.label if c.label in {"GPE", "LOC"} else _PLACE_LABEL[doc_text[c.start:c.end]]
+            c.fixed = c.clear = True
     if team_sport:
         for c in cands:
+            if c.fixed:
+                continue
             c.label = team_label(doc, c.tok_start, c.tok_end, c.label, doc_text[c.start:c.end])
         rows_text = layout_text if layout_text is not None and len(layout_text) == len(doc_text) else doc_text
         for a, b, label in table_teams(rows_text):
@@ -473,6 +521,9 @@ def consolidate(doc, cands: list[_Cand], original_text: str | None = None,
     known_people = known_people or {}
     for c in cands:
         c.key = norm_key(doc_text[c.start:c.end])
+        if c.fixed:
+            c.key += " #place"  # its own entity: the filing place, not the team
+            continue
         if c.key in known_people:
             c.label = "PERSON"
             c.clear = True

@@ -32,17 +32,34 @@ august sep sep. sept sept. september oct oct. october nov nov. november dec dec.
 _AGENCIES = frozenset({"Reuters", "REUTERS", "AP", "AFP", "dpa", "DPA", "UPI"})
 
 
-def _is_dateline(doc, tok_start: int, tok_end: int) -> bool:
-    """The name opens a line and a dateline's date, agency or dash follows it:
-    "LONDON 1996-08-30", "LONDON, Aug 30 (Reuters) -", "WASHINGTON (AP) --", "PARIS -"."""
-    if tok_start > 0 and "\n" not in doc[tok_start - 1].text and "\n" not in doc[tok_start - 1].whitespace_:
-        return False
-    for k, t in enumerate(doc[tok_end:tok_end + 6]):
+def _opens_line(doc, i: int, breaks: frozenset[int] | set[int] = frozenset()) -> bool:
+    return i == 0 or i in breaks or "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_
+
+
+def is_dateline(doc, tok_start: int, tok_end: int, breaks: frozenset[int] | set[int] = frozenset()) -> bool:
+    """The name opens a line (or follows a line-opening place and a comma) and a
+    dateline's date (a year or a month), agency or dash follows it (a score does not): "LONDON 1996-08-30",
+    "ARLINGTON, Texas 1996-08-31", "LONDON, Aug 30 (Reuters) -", "WASHINGTON (AP) --".
+    ``breaks``: tokens that open a line of the original layout (clean-up may join lines)."""
+    if not _opens_line(doc, tok_start, breaks):
+        k = tok_start - 1
+        if k < 1 or doc[k].text != ",":
+            return False
+        k -= 1
+        while k > 0 and tok_start - k < 6 and doc[k].text[:1].isupper() and not _opens_line(doc, k, breaks):
+            k -= 1
+        if not (doc[k].text[:1].isupper() and _opens_line(doc, k, breaks)):
+            return False
+    comma = False
+    for k, t in enumerate(doc[tok_end:tok_end + 7]):
         if "\n" in t.text:
             return False
         if t.text in {",", "("}:
+            comma = comma or t.text == ","
             continue
-        if t.is_digit or t.lower_ in _MONTHS or t.text in _AGENCIES:
+        if comma and t.text[:1].isupper() and t.is_alpha and t.lower_ not in _MONTHS:
+            continue  # the region: ", Tajikistan", ", West Bank"
+        if t.is_digit and len(t.text) == 4 or t.lower_ in _MONTHS or t.text in _AGENCIES:
             return True
         return k == 0 and t.text in {"-", "--", "\u2013", "\u2014"}
     return False
@@ -56,11 +73,14 @@ def team_label(doc, tok_start: int, tok_end: int, label: str, text: str) -> str:
         return label
     if text not in _PLACEISH and label not in {"GPE", "LOC"}:
         return label
-    if _is_dateline(doc, tok_start, tok_end):
+    if is_dateline(doc, tok_start, tok_end):
         return label  # a dateline names the place the story was filed from
     prev = doc[tok_start - 1] if tok_start > 0 else None
     if prev is not None and prev.lower_ in _PLACE_PREPS:
         return label
+    nxt = doc[tok_end] if tok_end < len(doc) else None
+    if prev is not None and prev.text == "," and nxt is not None and nxt.text in {")", "."}:
+        return label  # the town after a venue: "(at The Oval, London)"
     return "ORG"
 
 

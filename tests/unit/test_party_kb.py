@@ -127,6 +127,19 @@ def test_evidence_names_the_entry_country_and_span():
     assert evidence == "knowledge base: Imran Khan (Pakistan) in government in 2018-08-18..2022-04-10"
 
 
+def test_a_person_without_roles_takes_the_party_role_and_says_so():
+    role, evidence = kb().role_of_person("Tundu Lissu", d("2025-04-09"))
+    assert role == "opposition"
+    assert evidence.endswith("(party of Tundu Lissu)") and "Chadema (Tanzania)" in evidence
+
+
+def test_the_same_alias_in_two_countries_is_ambiguous_without_a_country():
+    base = kb()
+    assert base.party("Labour") is None
+    assert base.party("Labour", country="United Kingdom") == "Labour Party (UK)"
+    assert base.role_of_party("Labour", d("2020-01-01"), country="United Kingdom")[0] == "opposition"
+
+
 def test_navalny_has_no_role_after_his_death():
     assert kb().role_of_person("Navalny", d("2024-06-01")) is None
 

@@ -50,17 +50,21 @@ class Role:
     start: dt.date | None  # None: open (since before records)
     end: dt.date | None  # None: open (still so)
     note: str = ""
+    start_is_year: bool = False  # given as a bare year: shown as "2014", not "2014-01-01"
+    end_is_year: bool = False
 
     def covers(self, on: dt.date) -> bool:
         return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
 
     def describe(self) -> str:
-        if self.start and self.end:
-            return f"{self.start.isoformat()}..{self.end.isoformat()}"
-        if self.start:
-            return f"since {self.start.isoformat()}"
-        if self.end:
-            return f"until {self.end.isoformat()}"
+        start = self.start and (str(self.start.year) if self.start_is_year else self.start.isoformat())
+        end = self.end and (str(self.end.year) if self.end_is_year else self.end.isoformat())
+        if start and end:
+            return f"{start}..{end}"
+        if start:
+            return f"since {start}"
+        if end:
+            return f"until {end}"
         return "(undated)"
 
 
@@ -221,7 +225,8 @@ def _roles(raw: Any, where: str) -> tuple[Role, ...]:
         start, end = _date(item.get("from"), False, at), _date(item.get("to"), True, at)
         if start and end and start > end:
             raise ValueError(f"{at}: from {start} is after to {end}")
-        roles.append(Role(item["role"], start, end, str(item.get("note") or "")))
+        roles.append(Role(item["role"], start, end, str(item.get("note") or ""),
+                          bool(_YEAR.match(str(item.get("from")))), bool(_YEAR.match(str(item.get("to"))))))
     ordered = sorted(roles, key=lambda r: r.start or dt.date.min)
     for prev, nxt in zip(ordered, ordered[1:]):
         prev_end = prev.end or dt.date.max

@@ -125,6 +125,8 @@ def test_evidence_names_the_entry_country_and_span():
     assert (role, evidence) == ("opposition", "knowledge base: PTI (Pakistan) in opposition since 2022-04-10")
     role, evidence = kb().role_of_person("Imran Khan", d("2019-06-01"))
     assert evidence == "knowledge base: Imran Khan (Pakistan) in government in 2018-08-18..2022-04-10"
+    _, evidence = kb().role_of_party("UPND", d("2020-06-01"))
+    assert evidence == "knowledge base: UPND (Zambia) in opposition in 1998..2021-08-24"  # a year stays a year
 
 
 def test_a_person_without_roles_takes_the_party_role_and_says_so():

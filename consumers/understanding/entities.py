@@ -301,6 +301,26 @@ def _titled_people(doc, cands: list[_Cand], spans: list[tuple[int, int]] | None 
     return out
 
 
+def _given_names(doc, cands: list[_Cand], breaks: frozenset[int]) -> None:
+    """A person's given name the model left outside the span: "Andre [Agassi]",
+    "Waqar [Younis]". The word before must be a proper noun of its own, on the same
+    line, not a place, title or organisation, and not in another name."""
+    covered = bytearray(len(doc))
+    for c in cands:
+        covered[c.tok_start:c.tok_end] = b"\x01" * (c.tok_end - c.tok_start)
+    for c in cands:
+        p = c.tok_start - 1
+        if c.label != "PERSON" or p < 0 or covered[p] or c.tok_start in breaks:
+            continue
+        t = doc[p]
+        if t.pos_ == "PROPN" and t.whitespace_ == " " and _name_word(t) and t.text not in _PLACE_LABEL \
+                and t.lower_ not in _LEADING_DROP \
+                and t.text not in ORG_NAMES and not t.is_upper:
+            c.tok_start = p
+            c.start = t.idx
+            covered[p] = 1
+
+
 def _dateline_places(doc, cands: list[_Cand], breaks: frozenset[int] = frozenset()) -> list[_Cand]:
     """A capitalised place opening a line before a date or agency is the dateline's
     place, known to the gazetteer or not ("TAVILDARA, Tajikistan 1996-08-30",
@@ -403,6 +423,7 @@ def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
             spans.append((a, b))
             taken.update(range(a, b))
     cands = _titled_people(doc, cands, sorted(spans))
+    _given_names(doc, cands, breaks)
     cands = _dateline_places(doc, cands, breaks)
     for c in cands:
         if (c.label in {"GPE", "LOC"} or doc_text[c.start:c.end] in _PLACE_LABEL) \

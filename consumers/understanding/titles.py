@@ -15,6 +15,7 @@ capt capt. sgt sgt. cmdr adm adm. colonel major captain sergeant lieutenant comm
 marshal brigadier governor gov gov. mayor senator sen. sen rep. rep representative congressman
 congresswoman judge justice attorney prosecutor deputy leader chief director ambassador envoy
 king queen prince princess sheikh emir sultan pope cardinal archbishop bishop reverend rev rev.
+emperor empress tsar czar
 father imam rabbi ayatollah coach manager striker midfielder defender goalkeeper captain
 former late acting interim opposition dissident activist lawmaker legislator mp m.p.
 foreign interior defence defense finance justice economy trade labour labor health

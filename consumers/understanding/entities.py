@@ -31,6 +31,13 @@ alliance coalition foundation trust society club team airlines airline news time
 exchange reserve
 """.split())
 _NOT_NAMES = frozenset({"men", "women", "boys", "girls", "juniors", "seniors"})
+# A sport on its own is a common noun, whatever its case: the "BASEBALL - " slug of a
+# sports headline, "Golf" opening a sentence.
+_SPORTS = frozenset("""
+soccer football cricket baseball basketball tennis golf rugby athletics boxing cycling squash
+swimming skiing hockey volleyball handball badminton rowing yachting sailing wrestling judo
+gymnastics motorcycling snooker darts
+""".split())
 _SPEECH_VERBS = frozenset({"say", "tell", "add", "state", "announce", "write", "ask"})
 _LEADING_DROP = frozenset({"the", "a", "an", "january", "february", "march", "april", "june", "july",
                            "august", "september", "october", "november", "december", "jan", "feb",
@@ -405,6 +412,8 @@ def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
                 label = fixed
             if label == "ORG" and len(span) == 1 and span[0].lower_ in _ORG_WORDS:
                 continue  # "Party" alone
+            if len(span) == 1 and span[0].lower_ in _SPORTS:
+                continue
             if label in {"ORG", "PERSON"} and span[0].lower_ in _NOT_NAMES and len(span) <= 2:
                 continue  # "Men 's singles", "Women": category words in results copy
             clear = titled or (label == "PERSON" and _is_clear_person(doc, ts, te))

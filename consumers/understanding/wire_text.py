@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 # "PHNOM PENH (Reuters) - ", "MARRAKESH, Morocco/CHICAGO (Reuters) - "
 _REUTERS_DATELINE = re.compile(
-    r"^(?P<lead>\s*)(?P<place>[A-Z][^\n()]{0,80}?)\s*\((?:Reuters|REUTERS|AP|AFP)\)\s*[-\u2013\u2014]+\s*"
+    r"^(?P<lead>\s*)(?P<place>[A-Z][^\n()]{0,80}?)\s*\((?:Reuters|REUTERS|AP|AFP|IANS|PTI|ANI|UNI|BSS|APP|Xinhua|XINHUA|dpa|DPA|Bernama|AA|EFE|TASS|"
+    r"UPI|AFP/Getty|RFE/RL|VOA|CNN|IRNA|KUNA|WAM|SPA|Anadolu|Agencies|AP Photo)\)\s*[-\u2013\u2014:]+\s*"
+)
+# "MOSCOW -- ", "ISLAMABAD: ", "NAIROBI, Kenya \u2014 ": a capitals place and a dash or colon
+_CAPS_DATELINE = re.compile(
+    r"^(?P<lead>\s*)(?P<place>[A-Z][A-Z.'/-]{2,}(?: [A-Z][A-Z.'/-]+){0,3}(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?)"
+    r"\s*(?:[-\u2013\u2014]{1,2}|:)\s+(?=[A-Z\"'])"
 )
 # Reuters-21578 style: "NEW YORK, March 3 - "
 _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|March|April|May|June|July|Aug(?:ust)?|Sept?(?:ember)?|"
@@ -59,10 +65,11 @@ class Dateline:
 
 def find_dateline(body: str) -> Dateline | None:
     """Locate a dateline prefix at the very start of a body."""
-    for pattern in (_REUTERS_DATELINE, _DATED_DATELINE):
+    for pattern in (_REUTERS_DATELINE, _DATED_DATELINE, _CAPS_DATELINE):
         m = pattern.match(body)
         if m:
-            return Dateline(m.group("place").strip(" ,"), m.start("place"), m.end())
+            place = re.sub(r",\s*" + _MONTHS + r"\s*\d{1,2}$", "", m.group("place")).strip(" ,")
+            return Dateline(place, m.start("place"), m.end())
     return None
 
 
@@ -89,9 +96,20 @@ def straighten_quotes(text: str) -> str:
     return text.translate(_QUOTES)
 
 
+def looks_hard_wrapped(text: str) -> bool:
+    """Typewriter-style copy wrapped at a fixed width (Reuters-21578): no line runs
+    past 100 characters. Web text has one paragraph a line, and paragraphs do."""
+    lines = [len(ln) for ln in text[:6000].split("\n") if ln.strip()]
+    return len(lines) >= 2 and max(lines) <= 100
+
+
 def unwrap_lines(text: str) -> str:
     """Hard-wrapped lines (Reuters-21578) become one line: a lone newline inside a
-    sentence is turned into a space; paragraph breaks and indented lines stay."""
+    sentence is turned into a space; paragraph breaks and indented lines stay.
+    Text that is not hard-wrapped keeps its lines: there a line is a paragraph, a
+    headline or a caption."""
+    if "\n" not in text or not looks_hard_wrapped(text):
+        return text
     out = list(text)
     for m in re.finditer(r"\n", text):
         i = m.start()
@@ -172,13 +190,15 @@ def _title(word: str) -> str:
     return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
 
 
-def normalise_body(body: str) -> tuple[str, Dateline | None]:
-    """Clean a wire body: blank invisible characters and the dateline, repair
+def normalise_body(body: str, lead_start: int = 0) -> tuple[str, Dateline | None]:
+    """Clean a wire body: blank invisible characters and the dateline (at the start of
+    the lead, ``lead_start``: after a headline line a pasted page carries), repair
     apostrophes, straighten quotes, unwrap hard-wrapped lines.
     Returns (clean text, dateline or None)."""
     text = straighten_quotes(blank_invisible(body))
-    dl = find_dateline(text)
+    dl = find_dateline(text[lead_start:])
     if dl is not None:
+        dl = Dateline(dl.place, dl.start + lead_start, dl.end + lead_start)
         text = blank(text, dl.start, dl.end)
     text = repair_apostrophes(text)
     text = unwrap_lines(text)

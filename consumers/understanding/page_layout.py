@@ -1,0 +1,191 @@
+"""Where the news starts in web-page text and RSS summaries.
+
+Copy scraped from a page carries its furniture: a logo line, a byline, "date
+2017-03-23", "Updated 12:04 GMT", an image caption with its credit, "Related Story",
+"Share". Left in, these lines take the headline's and the lead's places, and the real
+lead's arrest reads as background. This module finds them (line by line, top of the
+page only) and finds the headline line when the item came without one.
+
+Pure string work; every span is a (start, end) offset pair into the body it was given.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Only the top of a page carries furniture worth finding; a story's own text follows.
+_SCAN_LINES = 14
+_SCAN_CHARS = 3000
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+_CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*\(?[a-z]{2,4}\)?)?"
+_DATE = (rf"(?:{_DAY}\s*)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}"
+         rf"(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}(?:t[\d:.z+-]+)?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+         rf"|{_MONTH}\s+\d{{4}})")
+# A whole line that is page furniture (matched on the stripped, lower-cased line).
+_FURNITURE = re.compile("|".join([
+    rf"(?:(?:published|posted|updated|last updated|first published|modified|date)\s*(?:on|at)?:?\s*)?"
+    rf"(?:{_DATE})(?:\s*(?:,|\||-|at|\u2013)?\s*{_CLOCK})?(?:\s*\|.*)?",
+    r"(?:published|posted|updated|last updated|first published)\b.{0,60}",
+    rf"{_CLOCK}(?:\s+{_DATE})?",
+    r"(?:\d+\s+(?:min(?:ute)?s?|hours?|days?)\s+ago|just now|\d+\s+min(?:ute)?s?\s+read)",
+    # bylines and credits
+    r"by\s+[\w.'\u2019-]+(?:\s+[\w.'\u2019-]+){0,5}(?:\s*(?:,|and|&|\|)\s*[\w.'\u2019 -]{2,60})?",
+    r"(?:written|reported|reporting|edited|compiled)\s+by\b.{0,120}",
+    r"(?:staff|special|our)\s+(?:reporter|correspondent|writer)s?\b.{0,60}",
+    r"(?:news\s+)?(?:desk|bureau|agencies|agency|wire services?|staff)",
+    r"(?:reuters|afp|ap|associated press|xinhua|bernama|ians|ani|dpa|anadolu|efe|tass|bbc|voa)",
+    r"(?:photo|image|picture|file photo|caption|credit|source)s?\s*(?:credit)?\s*[:|].{0,200}",
+    r".{0,160}\b(?:reuters|afp|ap|epa|getty images|afp via getty images)/[\w .'-]{2,40}",
+    r".{0,200}\b(?:afp photo|ap photo|epa photo|getty images|image copyright|image caption|"
+    r"photo credit|file photo)\b.{0,100}",
+    # navigation, sharing and promotion
+    r"(?:related|related stories|related story|related articles?|read more|read also|also read|"
+    r"see also|more from [\w ]{2,40}|more on this|recommended|trending|most read|top stories|"
+    r"latest news|breaking news|advertisement|sponsored|share|share this|tweet|email|print|"
+    r"comments?|subscribe|sign in|log in|menu|home|skip to (?:main )?content|follow us.*|"
+    r"listen to (?:this )?article.*|play video|watch:?.*|video|audio|live|gallery|"
+    r"click here.*|newsletter.*|whatsapp|facebook|twitter|linkedin|telegram)\W*",
+])
+    , re.IGNORECASE)
+# "date 2017-09-29 Opposition politician ..." and "Updated: 12 March 2017 Police ...":
+# a furniture prefix glued to the first line of text.
+_PREFIX = re.compile(
+    rf"^\s*(?:(?:date|published|posted|updated|last updated)\s*:?\s*(?:{_DATE})(?:\s*(?:,|\|)?\s*{_CLOCK})?"
+    rf"|(?:{_DATE}),?\s+{_CLOCK}(?:\s*\|)?)\s+(?=[A-Z\"'])",
+    re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*")
+# Lower-case words a title-cased headline leaves small.
+_SMALL = frozenset("a an the and but or nor for of in on at to by as from with vs via over into "
+                   "after amid before off up out per than".split())
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """Furniture found at the top of a body, and the headline line when there is one."""
+    furniture: tuple[tuple[int, int], ...] = ()
+    headline: tuple[int, int] | None = None  # a line of the body that is the headline
+    lead: int | None = None  # where the running text starts
+
+    @property
+    def lead_start(self) -> int:
+        if self.lead is not None:
+            return self.lead
+        return self.headline[1] if self.headline else 0
+
+
+NO_LAYOUT = PageLayout()
+
+
+def is_furniture(line: str) -> bool:
+    """A line of page furniture: a date, byline, credit, caption, share or nav line."""
+    s = line.strip().strip("|\u2022\u00b7>-\u2013\u2014 ")
+    if not s:
+        return False
+    if len(s) > 260:
+        return False
+    if _FURNITURE.fullmatch(s):
+        return True
+    words = _WORD.findall(s)
+    if words and words[0].lower() == "by" and len(words) <= 10 and len(words) > 1 and words[1][0].isupper() \
+            and not s.endswith("."):
+        return True  # "By Peter Saramba More by this Author"
+    # a logo or section label ("World News", "The Moscow Times"): a few capitalised
+    # words and no sentence punctuation; "Sokha arrested" is not one
+    return len(words) <= 3 and all(w[0].isupper() for w in words) \
+        and not re.search(r"[.!?\"\u201c\d]", s) and len(s) <= 40
+
+
+def is_title_like(line: str) -> bool:
+    """A line that reads as a headline: a handful of words, no closing full stop."""
+    s = line.strip()
+    words = _WORD.findall(s)
+    if not 3 <= len(words) <= 30 or len(s) > 220:
+        return False
+    if s.endswith(".") and not s.endswith("..."):
+        # a lead sentence, unless it is short and headline-cased ("Opposition Chief Held.")
+        return is_title_case(s) and len(words) <= 14
+    return True
+
+
+def is_title_case(line: str) -> bool:
+    """Most content words capitalised and the line not in capitals."""
+    words = [w for w in _WORD.findall(line) if w.lower() not in _SMALL]
+    if len(words) < 3:
+        return False
+    upper = sum(1 for w in words if w[0].isupper())
+    if all(w.isupper() for w in words):
+        return False
+    return upper / len(words) >= 0.75
+
+
+def truecase_title(line: str, known: dict[str, str]) -> str:
+    """Re-case a title-cased headline from how the story writes each word ("Opposition
+    Leader Detained" -> "opposition leader detained" when the body writes them so);
+    words the story does not use keep their capital, since they may be names. Same
+    length as the input."""
+    def fix(m: re.Match) -> str:
+        w = m.group()
+        if m.start() == 0:
+            return w
+        form = known.get(w.lower())
+        if form is not None and len(form) == len(w):
+            return form
+        return w.lower() if w.lower() in _SMALL else w
+    return _WORD.sub(fix, line)
+
+
+def _lines(text: str, limit: int):
+    """(start, end) of each line in the first ``limit`` characters."""
+    pos = 0
+    n = min(len(text), limit)
+    while pos < n:
+        end = text.find("\n", pos)
+        if end < 0:
+            end = len(text)
+        yield pos, end
+        pos = end + 1
+
+
+def read_layout(headline: str, body: str) -> tuple[bool, PageLayout]:
+    """(the given headline is itself furniture, the body's layout).
+
+    The top of the body is read line by line up to the first line of running text
+    (the lead): furniture lines are marked, headline-like lines collected. When the
+    item brought no headline (a pasted page) or brought a furniture line as its
+    headline, the fullest headline-like line is the headline and the ones above it
+    (a logo, a section name) are furniture.
+    """
+    head_is_furniture = bool(headline.strip()) and (is_furniture(headline) or bool(_PREFIX.fullmatch(headline + " A")))
+    want_headline = not headline.strip() or head_is_furniture
+    furniture: list[tuple[int, int]] = []
+    titles: list[tuple[int, int]] = []
+    lead: int | None = None
+    for i, (start, end) in enumerate(_lines(body, _SCAN_CHARS)):
+        if i >= _SCAN_LINES:
+            break
+        line = body[start:end]
+        if not line.strip():
+            continue
+        if is_furniture(line):
+            furniture.append((start, end))
+            continue
+        m = _PREFIX.match(line)
+        content = start + (m.end() if m else 0)
+        if m:
+            furniture.append((start, content))
+        if is_title_like(body[content:end]) and body[end:].strip():
+            titles.append((content, end))
+            continue
+        lead = content
+        break
+    if lead is None and len(titles) < 2:
+        # no running text found near the top: nothing to tell apart, leave it as it is
+        return head_is_furniture, PageLayout(tuple(s for s in furniture if s[1] <= (titles or [(len(body), 0)])[0][0]))
+    title = None
+    if want_headline and titles:
+        title = max(titles, key=lambda t: (len(_WORD.findall(body[t[0]:t[1]])), -t[0]))
+        furniture += [t for t in titles if t[1] <= title[0]]
+    return head_is_furniture, PageLayout(tuple(sorted(furniture)), title, lead)

@@ -6,6 +6,7 @@ the caps in ``limits`` keep small enough for memory.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Iterable
 
@@ -14,10 +15,12 @@ from .events import find_frames
 from .gazetteer import CITY_NAMES, COUNTRY_NAMES, NATIONALITY_NAMES, REGION_NAMES
 from .limits import DEFAULT_CAPS, Caps, bound, pipe_chunks
 from .model import Analysis, Sentence
+from .party_kb import PartyKB, load_party_kb
 from .watchlist import EMPTY, Watchlist, load_watchlist
-from .wire_text import case_map, is_caps_line, normalise_body, normalise_headline, truecase_line
+from .page_layout import is_title_case, read_layout, truecase_title
+from .wire_text import blank, case_map, is_caps_line, normalise_body, normalise_headline, truecase_line
 
-EXTRACTOR_VERSION = "wirewatch-understanding/1.2 en_core_web_sm-3.8.0"
+EXTRACTOR_VERSION = "wirewatch-understanding/2.0 en_core_web_sm-3.8.0"
 
 _TITLED = frozenset(n.lower() for n in COUNTRY_NAMES + CITY_NAMES + NATIONALITY_NAMES + REGION_NAMES
                     if " " not in n)
@@ -29,6 +32,10 @@ def prepare_text(headline: str, body: str, limit: int | None = None) -> tuple[st
     The parser text indexes the original: it has the same length, or with ``limit`` it
     may stop early (only about the first ``limit`` characters are cleaned, so the cost
     of a huge body is not paid for text that will not be analysed).
+
+    Web text is read for its layout first (``page_layout``): furniture lines at the
+    top become blanks, and an item without a headline (a pasted page) gets its first
+    headline-like line as the headline, so the lead is the page's real lead.
     """
     headline = headline or ""
     body = body or ""
@@ -38,13 +45,30 @@ def prepare_text(headline: str, body: str, limit: int | None = None) -> tuple[st
         return original, clean, len(headline), None
     if limit is not None:
         body = body[:max(0, limit - len(headline) - 2)]
-    clean_body, dateline = normalise_body(body)
-    clean_head = normalise_headline(headline)
-    if is_caps_line(clean_head):
-        clean_head = truecase_line(clean_head, case_map(clean_body), _TITLED)
+    head_is_furniture, layout = read_layout(headline, body)
+    for start, end in layout.furniture:
+        body = blank(body, start, end)
+    clean_body, dateline = normalise_body(body, layout.lead_start)
+    clean_head = " " * len(headline) if head_is_furniture else normalise_headline(headline)
+    headline_end = len(headline)
+    if layout.headline is not None:
+        hs, he = layout.headline
+        headline_end = len(headline) + 2 + he
+        clean_body = clean_body[:hs] + _recase(clean_body[hs:he], blank(clean_body, hs, he)) + clean_body[he:]
+    else:
+        clean_head = _recase(clean_head, clean_body)
     clean = clean_head + "\n\n" + clean_body
     assert len(clean) == len(headline) + 2 + len(body)
-    return original, clean, len(headline), dateline.place if dateline else None
+    return original, clean, headline_end, dateline.place if dateline else None
+
+
+def _recase(line: str, body: str) -> str:
+    """An ALL-CAPS or Title-Cased headline re-cased from the story's own spelling."""
+    if is_caps_line(line):
+        return truecase_line(line, case_map(body), _TITLED)
+    if is_title_case(line):
+        return truecase_title(line, case_map(body))
+    return line
 
 
 def sentences_of(doc, original: str) -> tuple[Sentence, ...]:
@@ -69,7 +93,8 @@ class Analyzer:
     """
 
     def __init__(self, nlp=None, watchlist: Watchlist | str | None = None, model: str | None = None,
-                 caps: Caps | None = None, max_chars: int | None = None):
+                 caps: Caps | None = None, max_chars: int | None = None,
+                 parties: PartyKB | str | None = None):
         self._nlp = nlp
         self._model = model
         self.caps = caps or DEFAULT_CAPS
@@ -81,6 +106,8 @@ class Analyzer:
         else:
             self._watchlist_source = None
             self._watchlist = watchlist
+        self._parties_source = parties if isinstance(parties, str) else None
+        self._parties: PartyKB | None = parties if isinstance(parties, PartyKB) else None
 
     @property
     def nlp(self):
@@ -103,17 +130,29 @@ class Analyzer:
                 self._watchlist = EMPTY
         return self._watchlist
 
-    def analyse(self, headline: str, body: str) -> Analysis:
-        return self.analyse_many([(headline, body)])[0]
+    @property
+    def parties(self) -> PartyKB:
+        """The knowledge base of parties and figures (config/parties/), read on first use."""
+        if self._parties is None:
+            try:
+                self._parties = load_party_kb(self._parties_source)
+            except Exception:  # a broken knowledge base must not stop extraction
+                self._parties = PartyKB()
+        return self._parties
 
-    def analyse_many(self, pairs: Iterable[tuple[str, str]], batch_size: int = 32) -> list[Analysis]:
+    def analyse(self, headline: str, body: str, published=None) -> Analysis:
+        return self.analyse_many([(headline, body, published)])[0]
+
+    def analyse_many(self, pairs: Iterable[tuple], batch_size: int = 32) -> list[Analysis]:
+        """Analyse (headline, body) or (headline, body, published) items; ``published``
+        (a date, datetime or ISO string) is the day roles are resolved on."""
         caps = self.caps
         prepared = []
-        for h, b in pairs:
+        for h, b, *rest in pairs:
             # a margin past the cap, so clean-up sees the characters after the cut point
             original, clean, headline_end, dateline = prepare_text(h, b, caps.max_chars + caps.max_word)
             text, notes = bound(clean, caps, total=len(original))
-            prepared.append((original, text, headline_end, dateline, notes))
+            prepared.append((original, text, headline_end, dateline, notes, as_date(rest[0] if rest else None)))
         out: list[Analysis] = []
         # a poll of large items is parsed a few at a time: memory follows the chunk
         for chunk in pipe_chunks([p[1] for p in prepared], caps):
@@ -123,17 +162,30 @@ class Analyzer:
         return out
 
     def _build(self, doc, original: str, clean: str, headline_end: int, dateline: str | None,
-               notes: tuple[str, ...] = ()) -> Analysis:
+               notes: tuple[str, ...] = (), on: dt.date | None = None) -> Analysis:
         wl = self.watchlist
         layout = original[:len(clean)]  # the analysed part of the original, same length as the doc
         mentions, ents = entity_mod.extract(doc, layout, wl.people)
         sentences = sentences_of(doc, layout)
-        frames = find_frames(doc, layout, sentences, mentions, ents, headline_end, dateline, wl)
+        frames = find_frames(doc, layout, sentences, mentions, ents, headline_end, dateline, wl,
+                             kb=self.parties, on=on)
         return Analysis(
             text=original, headline_end=headline_end, dateline=dateline, sentences=sentences,
             mentions=mentions, entities=ents, events=frames, extractor_version=EXTRACTOR_VERSION,
             limits=notes,
         )
+
+
+def as_date(value) -> dt.date | None:
+    """A publication time as a date: a date, a datetime or an ISO-8601 string."""
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 def predict_document(analysis: Analysis) -> bool:

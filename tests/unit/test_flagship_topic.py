@@ -1,6 +1,7 @@
 """The flagship topic end to end in pure code: analyzer + shipped topics file, no services."""
 from __future__ import annotations
 
+import re
 
 import pytest
 
@@ -49,4 +50,5 @@ def test_an_unnamed_opposition_leader_is_explained_not_left_blank(flagship):
                        "Norvale arrested the main opposition leader on Sunday, his party said.", "fictional:u")
     (match,) = run(flagship, item)
     assert match.target == "" and "" not in match.entities
-    assert "Arrest of an unnamed person (the main opposition leader)" in match.why()
+    # the headline's verbless passive ("... arrested") is read too, so either phrase explains it
+    assert re.search(r"Arrest of an unnamed person \((?:the main )?opposition leader\)", match.why(), re.I)

@@ -10,10 +10,12 @@ This module finds the triggers and assembles the frames; the words live in
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from ..genders import person_genders
 from ..model import EventFrame
+from ..party_kb import PartyKB
 from ..titles import PERSON_NOUNS
 from ..watchlist import EMPTY, Watchlist
 from .arguments import noun_args, place_time, resolve_target, state_args, verb_args
@@ -23,7 +25,7 @@ from .lexicon import (
     WARRANT_NOUNS,
 )
 from .roles import doc_roles, group_role, np_words, role_of
-from .status import main_news, status_of
+from .status import follow_up, main_news, status_of
 
 EVENT = "arrest"
 LEAD_SENTENCES = 2
@@ -45,21 +47,34 @@ def _is_charge_sense(tok) -> bool:
         any(c.lower_ in CHARGE_CRIMES for c in tok.children)
 
 
+def _headline_passive(tok) -> bool:
+    """Headlines drop the auxiliary: "X arrested", "X detained over protests" are
+    passives whose subject is the one arrested. An active past ("Police arrested")
+    has an object, or "have"."""
+    if tok.tag_ not in {"VBN", "VBD"}:
+        return False
+    return not any(c.dep_ in {"dobj", "aux", "auxpass", "ccomp"} for c in tok.children)
+
+
 def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int,
-                dateline: str | None, watchlist: Watchlist = EMPTY) -> tuple[EventFrame, ...]:
-    """All arrest-family frames in a parsed document."""
-    party_roles, person_roles = doc_roles(doc, mentions, entities, watchlist)
+                dateline: str | None, watchlist: Watchlist = EMPTY, kb: PartyKB | None = None,
+                on: dt.date | None = None) -> tuple[EventFrame, ...]:
+    """All arrest-family frames in a parsed document; roles as of ``on`` (default today)."""
+    kb = kb or PartyKB()
+    party_roles, person_roles = doc_roles(doc, mentions, entities, watchlist, kb, on)
     body_sents = [s for s in sentences if s.start >= headline_end]
     lead = {s.index for s in sentences if s.start < headline_end}
     lead |= {s.index for s in body_sents[:LEAD_SENTENCES]}
     ctx = FrameContext(doc, mentions, sentences, headline_end, frozenset(lead), watchlist,
-                       party_roles, person_roles, dateline, person_genders(doc, mentions))
+                       party_roles, person_roles, dateline, person_genders(doc, mentions), kb, on)
     frames: list[EventFrame] = []
     described: list = []  # lead frames about one unnamed opposition figure
     for tok in doc:
         lem = lemma(tok)
         is_verb = tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB") or \
-            (tok.pos_ == "ADJ" and tok.dep_ == "amod" and tok.lower_.endswith("ed"))
+            (tok.pos_ == "ADJ" and tok.dep_ == "amod" and tok.lower_.endswith("ed")) or \
+            (tok.pos_ == "NOUN" and any(c.dep_ in {"dobj", "nsubjpass"} for c in tok.children))
+        # (a "noun" with an object is a verb the tagger missed: "Police arrest Chadema leader X")
         if is_verb and lem in VERB_ACTIONS:
             action = VERB_ACTIONS[lem]
             if action == "charge" and not _is_charge_sense(tok):
@@ -67,6 +82,8 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
             if lem == "sentence" and not any(t.lower_ in SENTENCE_TERMS for t in tok.subtree):
                 continue
             targets, agent = verb_args(tok)
+            if not targets and agent is not None and tok.idx < headline_end and _headline_passive(tok):
+                targets, agent = [agent], None  # "Opposition leader Kem Sokha arrested for treason"
             is_noun = False
         elif tok.pos_ in {"NOUN", "PROPN"} and lem in STATE_NOUNS and tok.dep_ == "pobj" \
                 and tok.head.lower_ in STATE_PREPS and not any(
@@ -84,6 +101,10 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
                 continue  # "arrest record", "detention centre"
             targets, agent = noun_args(tok)
             is_noun = True
+            if not targets and tok.idx < headline_end and tok.dep_ == "ROOT" and lem in VERB_ACTIONS:
+                # a headline verb parsed as a noun: "Tanzanian police arrest Chadema leader X"
+                targets = [c for c in tok.children if c.dep_ == "appos"]
+                is_noun = not targets
         else:
             continue
         sent = ctx.sentence_of(tok.idx)
@@ -126,7 +147,32 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
             ))
     frames = _name_the_described(frames, described, mentions, person_roles)
     frames = _resolve_descriptions(frames)
+    frames = _name_the_lead_description(frames, lead)
+    frames = follow_up(frames, ctx.lead_ids)
     return tuple(main_news(frames, doc, sentences, headline_end, body_sents))
+
+
+def _name_the_lead_description(frames: list, lead: set) -> list:
+    """"Nicaraguan police arrested another challenger to President Ortega" and then
+    "Felix Maradiaga was arrested Tuesday": the lead describes an opposition figure
+    without a name, and the one person the first sentences name as arrested is that
+    figure. Only when exactly one person of unknown side is such a target."""
+    if any(f.target and f.target_role == "opposition" for f in frames):
+        return frames
+    described = [f for f in frames if f.details.get("describes_person") and f.target_role == "opposition"
+                 and f.sentence.index in lead and f.status == "reported"]
+    if not described:
+        return frames
+    window = max(lead) + 2
+    named = {f.target for f in frames if f.target and f.target_role == "unknown"
+             and f.details.get("target_kind") in {"person", "pronoun"} and f.sentence.index <= window}
+    if len(named) != 1:
+        return frames
+    (name,) = named
+    phrase = described[0].details.get("target_phrase", "")
+    evidence = f"the lead's '{phrase}' ({described[0].role_evidence}) is {name}, the only person named as arrested"
+    return [replace(f, target_role="opposition", role_evidence=evidence) if f.target == name else f
+            for f in frames]
 
 
 def _resolve_descriptions(frames: list) -> list:

@@ -7,9 +7,11 @@ each lookup is a dict hit or a bisection.
 """
 from __future__ import annotations
 
+import datetime as dt
 from bisect import bisect_left, bisect_right
 
 from ..model import Mention, Sentence
+from ..party_kb import PartyKB
 from ..watchlist import Watchlist
 from .lexicon import LEMMA_FIX
 
@@ -31,7 +33,8 @@ class FrameContext:
 
     def __init__(self, doc, mentions: tuple[Mention, ...], sentences: tuple[Sentence, ...],
                  headline_end: int, lead_ids: frozenset, watchlist: Watchlist, party_roles: dict,
-                 person_roles: dict, dateline: str | None, genders: dict):
+                 person_roles: dict, dateline: str | None, genders: dict, kb: PartyKB | None = None,
+                 on: dt.date | None = None):
         self.doc = doc
         self.mentions = mentions
         self.sentences = sentences
@@ -42,6 +45,8 @@ class FrameContext:
         self.person_roles = person_roles
         self.dateline = dateline
         self.genders = genders
+        self.kb = kb or PartyKB()
+        self.on = on
         # character -> the first mention (in document order) that covers it
         self._by_char: dict[int, Mention] = {}
         for m in reversed(mentions):

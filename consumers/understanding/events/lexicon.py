@@ -15,6 +15,7 @@ VERB_ACTIONS = {
     "charge": "charge", "indict": "indict", "remand": "remand", "sentence": "jail",
     "apprehend": "arrest", "rearrest": "arrest", "re-arrest": "arrest", "incarcerate": "jail",
 }
+ARREST_LEMMAS = frozenset(VERB_ACTIONS)
 # Nouns that report a detention only as a state: "under house arrest", "in jail".
 STATE_NOUNS = {"jail": "jail", "prison": "jail", "custody": "detain", "detention": "detain",
                "arrest": "arrest"}
@@ -65,8 +66,15 @@ RELEASE_LEMMAS = frozenset({"release", "free", "acquit", "clear", "bail", "drop"
                             "discharge", "withdraw", "absolve", "amnesty", "commute", "throw",
                             "scrap", "void", "annul"})
 ESCAPE_LEMMAS = frozenset({"escape", "flee", "leave", "end", "lift"})
-RELEASE_NOUNS = frozenset({"release", "acquittal", "bail", "pardon", "amnesty", "freedom"})
+RELEASE_NOUNS = frozenset({"release", "acquittal", "bail", "pardon", "amnesty", "freedom", "dropping",
+                           "withdrawal", "dismissal", "quashing", "annulment", "lifting", "end"})
+# A governing verb that says the arrest did not happen: "court refuses to remand X".
+REFUSAL_LEMMAS = frozenset({"refuse", "reject", "decline", "deny", "fail", "overrule"})
 SUBORDINATORS = frozenset({"after", "since", "following", "before", "until", "despite"})
+# Custody that ended in death is not an arrest: "four opposition members die in custody".
+DEATH_LEMMAS = frozenset({"die", "died", "dies", "perish", "death"})
+# Detention that goes on: "court extends remand", "X remains in jail".
+CONTINUE_LEMMAS = frozenset({"extend", "prolong", "renew", "lengthen", "remain", "languish", "stay"})
 NEG_WORDS = frozenset({"not", "n't", "never", "no"})
 
 # Events that, when they are what the headline or the lead sentence is about, make an
@@ -92,10 +100,43 @@ FIGURE_NOUNS = PERSON_NOUNS | frozenset({"lawmaker", "lawmakers", "mp", "mps", "
 CROWD_NOUNS = frozenset({"supporter", "protester", "demonstrator", "people", "marcher",
                          "student", "crowd", "youth", "rioter", "follower", "sympathizer",
                          "sympathiser", "voter", "resident", "civilian"})
+# What a person's own noun says they are, for topics beyond the flagship ("arrests of
+# journalists"): role name -> nouns (lower case, singular and plural).
+PROFESSION_ROLES = {
+    "journalist": frozenset({"journalist", "journalists", "reporter", "reporters", "correspondent",
+                             "correspondents", "editor", "editors", "photojournalist", "photojournalists",
+                             "photographer", "photographers", "cameraman", "cameramen", "columnist",
+                             "columnists", "broadcaster", "broadcasters", "presenter", "anchor",
+                             "publisher", "newsman", "journo"}),
+    "activist": frozenset({"activist", "activists", "campaigner", "campaigners", "defender", "defenders",
+                           "advocate", "advocates"}),
+    "crowd": frozenset({"protester", "protesters", "demonstrator", "demonstrators", "rioter", "rioters",
+                        "marcher", "marchers", "protestor", "protestors"}),
+    "military": frozenset({"soldier", "soldiers", "troops", "colonel", "colonels", "commander",
+                           "commanders", "army", "officers", "general", "generals", "lieutenant",
+                           "serviceman", "servicemen", "brigadier"}),
+    "suspect": frozenset({"suspect", "suspects", "militant", "militants", "gunman", "gunmen", "smuggler",
+                          "smugglers", "trafficker", "traffickers", "fugitive", "thief", "thieves",
+                          "robber", "robbers", "murderer", "killer", "fraudster", "gangster", "gang",
+                          "kingpin", "insurgent", "insurgents", "jihadist", "jihadists", "extremist"}),
+}
+PROFESSION_OF = {w: role for role, words in PROFESSION_ROLES.items() for w in words}
 # Relative clauses that say what a person belongs to ("who belongs to the opposition").
 MEMBERSHIP_VERBS = frozenset({"belong", "lead", "head", "represent", "chair", "found", "co-found"})
 # Who a "critic" criticises, for it to be an opposition figure ("Kremlin critic").
 CRITICIZED = frozenset({"president", "government", "regime", "kremlin", "leader", "ruler", "junta",
                         "premier", "minister", "authorities"})
-CRITIC_NOUNS = frozenset({"critic", "critics", "challenger", "rival"})
+CRITIC_NOUNS = frozenset({"critic", "critics", "challenger", "challengers", "rival", "rivals",
+                          "opponent", "opponents", "foe", "foes"})
+# A candidacy against the incumbent: "presidential candidate", "would-be challenger".
+CANDIDATE_NOUNS = frozenset({"candidate", "candidates", "contender", "hopeful", "aspirant",
+                             "pre-candidate", "challenger"})
+CANDIDACY_WORDS = frozenset({"presidential", "opposition", "would-be", "potential", "prospective",
+                             "possible", "independent", "rival", "pre", "leadership", "mayoral"})
+# One who works for a figure: "Guaido's deputy", "an aide to Navalny".
+DEPUTY_NOUNS = frozenset({"deputy", "aide", "aides", "ally", "allies", "associate", "associates",
+                          "lieutenant", "adviser", "advisor", "spokesman", "spokeswoman", "chief-of-staff"})
+# Elected local offices say nothing of the national side: an opposition mayor is not
+# the government.
+LOCAL_OFFICES = frozenset({"mayor", "governor"})
 RULING_WORDS = frozenset({"ruling", "governing", "pro-government"})

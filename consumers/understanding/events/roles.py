@@ -4,10 +4,32 @@ person or party, then the watchlist.
 """
 from __future__ import annotations
 
+import datetime as dt
+
+from ..party_kb import PartyKB
 from ..titles import GOVERNMENT_WORDS, OPPOSITION_WORDS
 from ..watchlist import Watchlist
 from .index import FrameContext
-from .lexicon import CRITIC_NOUNS, CRITICIZED, CROWD_NOUNS, FIGURE_NOUNS, MEMBERSHIP_VERBS, RULING_WORDS
+from .lexicon import (
+    CANDIDACY_WORDS, CANDIDATE_NOUNS, CRITIC_NOUNS, CRITICIZED, CROWD_NOUNS, DEPUTY_NOUNS, FIGURE_NOUNS,
+    LOCAL_OFFICES, MEMBERSHIP_VERBS, PROFESSION_OF, RULING_WORDS,
+)
+
+# Words that say opposition outright, which outrank a profession ("opposition activist").
+EXPLICIT_OPPOSITION = OPPOSITION_WORDS | {"pro-democracy"}
+
+class _None:
+    label = ""
+
+
+_NO = _None()
+ORGANISATION_NOUNS = frozenset({"party", "alliance", "coalition", "movement", "front", "bloc", "union"})
+
+# Role evidence from a list someone curated, which outranks a title seen in the story.
+_LISTED = ("watchlist", "knowledge base")
+
+
+_PHRASE_DEPS = frozenset({"compound", "amod", "nmod", "det", "poss", "nummod", "punct", "case", "npadvmod"})
 
 
 def np_words(tok, limit: int = 14) -> list:
@@ -21,6 +43,9 @@ def np_words(tok, limit: int = 14) -> list:
         t = stack.pop()
         out.append(t)
         for c in t.children:
+            if c.dep_ == "acl" and c.lemma_.lower() in MEMBERSHIP_VERBS:
+                stack.append(c)  # "a former premier now leading the opposition"
+                continue
             if c.dep_ in {"acl", "punct", "cc", "advcl", "conj", "poss", "case"}:
                 continue
             if c.dep_ == "relcl" and c.lemma_.lower() not in MEMBERSHIP_VERBS:
@@ -28,6 +53,15 @@ def np_words(tok, limit: int = 14) -> list:
             stack.append(c)
     return out
 
+
+
+def profession(words) -> tuple[str, str] | None:
+    """(role, noun) when a phrase names what its person is: journalist, activist, ..."""
+    for t in sorted(words, key=lambda w: w.i):
+        role = PROFESSION_OF.get(t.lower_)
+        if role and t.pos_ in {"NOUN", "PROPN"}:
+            return role, t.text
+    return None
 
 
 def has_opposition(words) -> str | None:
@@ -38,17 +72,27 @@ def has_opposition(words) -> str | None:
         if low == "democracy" and t.i >= 2 and t.doc[t.i - 1].text == "-" and t.doc[t.i - 2].lower_ == "pro":
             return "pro-democracy"
         if low in CRITIC_NOUNS:
-            # "a prominent critic of Rwanda's president", "the Kremlin critic"
-            objs = [g for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
+            # "a prominent critic of Rwanda's president", "the Kremlin critic",
+            # "President Erdogan's main rival", "the main challenger to Lukashenko"
+            objs = [g for c in t.children if c.dep_ == "prep" and c.lower_ in {"of", "to"}
                     for g in c.subtree]
-            objs += [c for c in t.children if c.dep_ in {"compound", "amod", "poss"}]
+            objs += [c for c in t.children if c.dep_ in {"compound", "amod"}]
+            objs += [g for c in t.children if c.dep_ == "poss" for g in c.subtree]
             if any(o.lower_ in CRITICIZED or o.lemma_.lower() in CRITICIZED for o in objs):
+                return t.text
+        if low in CANDIDATE_NOUNS and not any(w.lower_ in RULING_WORDS for w in words):
+            # "presidential candidate", "would-be challenger", "opposition hopeful"
+            mods = {c.lower_ for c in t.children if c.dep_ in {"amod", "compound", "nmod"}}
+            if mods & CANDIDACY_WORDS or low in {"pre-candidate", "hopeful", "aspirant"}:
                 return t.text
     return None
 
 
-def doc_roles(doc, mentions, entities, watchlist: Watchlist):
-    """Role of each named party and person as the document (or watchlist) states it."""
+def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None = None,
+              on: dt.date | None = None):
+    """Role of each named party and person as the document, the watchlist or the
+    knowledge base (as of ``on``) states it."""
+    kb = kb or PartyKB()
     party_roles: dict[str, tuple[str, str]] = {}
     person_roles: dict[str, tuple[str, str]] = {}
     for e in entities:
@@ -60,6 +104,12 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist):
                     break
             if wl:
                 party_roles[e.canonical] = (wl, f"watchlist party {e.canonical}")
+                continue
+            for name in (e.canonical, *e.aliases, *(m.text for m in e.mentions)):
+                known = kb.role_of_party(name, on)
+                if known:
+                    party_roles[e.canonical] = known
+                    break
     for m in mentions:
         if m.label not in {"ORG", "NORP", "PERSON"}:
             continue
@@ -67,7 +117,11 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist):
         if span is None:
             continue
         root = span.root
-        ctx_words = [t for t in doc[max(span.start - 3, 0):span.start]]
+        # the words before the name count only when they are part of its phrase ("the
+        # opposition leader X"), not the clause before it ("police arrested X")
+        before = range(max(span.start - 3, 0), span.end)
+        ctx_words = [t for t in doc[max(span.start - 3, 0):span.start]
+                     if t.head.i in before and t.dep_ in _PHRASE_DEPS]
         ctx_words += [c for c in root.children if c.dep_ in {"compound", "amod", "appos", "nmod"}
                       and not (span.start <= c.i < span.end)]
         appos_head = root.head if root.dep_ == "appos" else None
@@ -76,6 +130,9 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist):
         for c in root.children:
             if c.dep_ == "appos":
                 ctx_words += np_words(c)
+        if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+            # "Imamoglu is Erdogan's main political rival"
+            ctx_words += [w for c in root.head.children if c.dep_ == "attr" for w in np_words(c)]
         opp = has_opposition(ctx_words)
         if opp and m.label != "PERSON" and opp.lower() not in OPPOSITION_WORDS:
             opp = None  # "critics of the Vietnamese government" says nothing about "Vietnamese"
@@ -87,7 +144,15 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist):
         elif ruling and m.canonical not in table and m.label != "PERSON":
             table[m.canonical] = ("government", "document: ruling party")
         if m.label == "PERSON" and m.canonical not in person_roles:
-            gov = [t for t in ctx_words if t.lower_ in GOVERNMENT_WORDS and t.lower_ not in OPPOSITION_WORDS]
+            member = _member_of(doc, span, party_roles, watchlist, kb, on)
+            if member:
+                person_roles[m.canonical] = member
+        if m.label == "PERSON" and m.canonical not in person_roles and not opp:
+            trade = profession(ctx_words)
+            if trade:
+                person_roles[m.canonical] = (trade[0], f"document: '{trade[1]}' {m.text}")
+        if m.label == "PERSON" and m.canonical not in person_roles:
+            gov = [t for t in ctx_words if t.lower_ in GOVERNMENT_WORDS and t.lower_ not in LOCAL_OFFICES]
             if gov and not opp:
                 person_roles[m.canonical] = ("government", f"title '{gov[0].text}'")
     for e in entities:
@@ -102,12 +167,42 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist):
                 if cur is None or cur[0] != wl:
                     person_roles[e.canonical] = (wl, f"watchlist person {watchlist.person(name)}")
                 break
+        else:
+            for name in (e.canonical, *e.aliases):
+                known = kb.role_of_person(name, on)
+                if known:
+                    # as the watchlist: outranks a title, but the story's own
+                    # "opposition" wording stands
+                    cur = person_roles.get(e.canonical)
+                    if cur is None or not cur[1].startswith("document"):
+                        person_roles[e.canonical] = known
+                    break
     return party_roles, person_roles
 
 
+def _member_of(doc, span, party_roles: dict, watchlist: Watchlist, kb: PartyKB, on) -> tuple[str, str] | None:
+    """"BNP vice-chairman Abdul Awal Mintu", "PTI leader X": a party named in the few
+    words before a name, with no verb or preposition between, is the person's party."""
+    for t in reversed(doc[max(span.start - 5, 0):span.start]):
+        if t.pos_ in {"VERB", "AUX", "ADP", "CCONJ", "SCONJ"} or t.is_punct and t.text != "-":
+            break
+        if t.pos_ != "PROPN":
+            continue
+        for known in (party_roles.get(t.text), _wl_party(watchlist, t.text), kb.role_of_party(t.text, on)):
+            if known:
+                phrase = doc[t.i:span.end].text
+                return known[0], f"{known[1]}; member: '{phrase}'"
+    return None
+
+
+def _wl_party(watchlist: Watchlist, text: str) -> tuple[str, str] | None:
+    role = watchlist.role_of_party(text)
+    return (role, f"watchlist party {text}") if role else None
+
+
 def party_role_in(words, ctx: FrameContext) -> tuple[str, str] | None:
-    """A party named in a phrase ("leader of the CNRP") and its role."""
-    for t in words:
+    """A party named in a phrase ("leader of the CNRP", "PTI vice president") and its role."""
+    for t in sorted(words, key=lambda w: w.i):
         m = ctx.mention_at(t.idx)
         if m and m.label in {"ORG", "NORP"} and m.canonical in ctx.party_roles:
             return ctx.party_roles[m.canonical]
@@ -115,6 +210,14 @@ def party_role_in(words, ctx: FrameContext) -> tuple[str, str] | None:
             wl = ctx.watchlist.role_of_party(m.text) or ctx.watchlist.role_of_party(m.canonical)
             if wl:
                 return wl, f"watchlist party {m.canonical}"
+            known = ctx.kb.role_of_party(m.text, ctx.on) or ctx.kb.role_of_party(m.canonical, ctx.on)
+            if known:
+                return known
+        if t.pos_ == "PROPN" and (m is None or m.label != "PERSON" or t.text.isupper()):
+            # a party the parser did not tag: "Chadema leader", "PTI vice president"
+            known = ctx.kb.role_of_party(t.text, ctx.on)
+            if known:
+                return known
     return None
 
 
@@ -127,19 +230,70 @@ def role_of(tok, person: str | None, ctx: FrameContext) -> tuple[str, str]:
         if c.dep_ == "appos":
             words += np_words(c)
     opp = has_opposition(words)
+    phrase = " ".join(t.text for t in sorted(set(words), key=lambda t: t.i))
+    if opp and opp.lower() in EXPLICIT_OPPOSITION:
+        return "opposition", f"title: '{opp}' in '{phrase}'"
+    known = ctx.person_roles.get(person) if person else None
+    if known and known[1].startswith(_LISTED):
+        return known  # the watchlist or the knowledge base names this person
+    trade = profession(words)
+    if trade:
+        # "Maria Ressa, journalist and Duterte critic": what she is, not whom she criticises
+        return trade[0], f"title '{trade[1]}' in '{phrase}'"
     if opp:
-        phrase = " ".join(t.text for t in sorted(set(words), key=lambda t: t.i))
         return "opposition", f"title: '{opp}' in '{phrase}'"
     pr = party_role_in(words, ctx)
     if pr:
         return pr
-    if person and person in ctx.person_roles:
-        return ctx.person_roles[person]
-    gov = [t for t in words if t.lower_ in GOVERNMENT_WORDS]
+    if known:
+        return known
+    deputy = _deputy_of(tok, ctx)
+    if deputy:
+        return deputy
+    owner = _its_party(tok, ctx)
+    if owner:
+        return owner
+    gov = [t for t in words if t.lower_ in GOVERNMENT_WORDS and t.lower_ not in LOCAL_OFFICES]
     if gov:
         return "government", f"title '{gov[0].text}'"
     return "unknown", "no opposition evidence"
 
+
+
+def _deputy_of(tok, ctx: FrameContext) -> tuple[str, str] | None:
+    """"Guaido's deputy", "an aide to Navalny", "the acting leader of Sharif's party":
+    one who works for an opposition figure or leads that figure's party."""
+    heads = [t for t in [tok, *[c for c in tok.children if c.dep_ in {"appos", "compound"}]]
+             if t.lower_ in DEPUTY_NOUNS or t.lower_ in FIGURE_NOUNS]
+    for h in heads:
+        owners = [c for c in h.children if c.dep_ == "poss"]
+        objs = [g for c in h.children if c.dep_ == "prep" and c.lower_ in {"to", "of"}
+                for g in c.children if g.dep_ == "pobj"]
+        owners += objs + [c for g in objs if g.lemma_.lower() in ORGANISATION_NOUNS
+                          for c in g.children if c.dep_ == "poss"]
+        if h.lower_ not in DEPUTY_NOUNS:
+            owners = [o for o in owners if o.head.lemma_.lower() in ORGANISATION_NOUNS]
+        for o in owners:
+            m = ctx.mention_at(o.idx)
+            if m and m.label == "PERSON" and ctx.person_roles.get(m.canonical, ("",))[0] == "opposition":
+                return "opposition", f"'{h.text}' of opposition figure {m.canonical}"
+    return None
+
+
+def _its_party(tok, ctx: FrameContext) -> tuple[str, str] | None:
+    """"... a crackdown on the main opposition party, arresting its vice-president X":
+    "its" is the organisation named last before it in the sentence."""
+    words = np_words(tok) + [c for c in tok.children if c.dep_ == "poss"]
+    its = next((w for w in words if w.dep_ == "poss" and w.lower_ in {"its", "their"}), None)
+    if its is None or not any(w.lower_ in FIGURE_NOUNS or w.lemma_.lower() in FIGURE_NOUNS for w in words):
+        return None
+    for w in reversed(tok.doc[its.sent.start:its.i]):
+        if w.lemma_.lower() in ORGANISATION_NOUNS or (ctx.mention_at(w.idx) or _NO).label == "ORG":
+            phrase = np_words(w)
+            if has_opposition(phrase):
+                return "opposition", f"'{its.text}' is '{' '.join(t.text for t in sorted(phrase, key=lambda t: t.i))}'"
+            return party_role_in(phrase, ctx)
+    return None
 
 
 def group_role(tok, ctx: FrameContext) -> tuple[str, str]:
@@ -149,6 +303,9 @@ def group_role(tok, ctx: FrameContext) -> tuple[str, str]:
     head = tok.lemma_.lower()
     if head in CROWD_NOUNS or tok.lower_ in CROWD_NOUNS:
         return "crowd", f"group noun '{tok.text}'"
+    trade = PROFESSION_OF.get(tok.lower_) or PROFESSION_OF.get(head)
+    if trade and not any(t.lower_ in EXPLICIT_OPPOSITION for t in words):
+        return trade, f"group noun '{tok.text}'"  # "three journalists", "two soldiers"
     opp = has_opposition(words)
     if opp and (head in FIGURE_NOUNS or tok.lower_ in FIGURE_NOUNS):
         phrase = " ".join(t.text for t in sorted(words, key=lambda t: t.i) if not t.is_space)
@@ -159,6 +316,9 @@ def group_role(tok, ctx: FrameContext) -> tuple[str, str]:
     pr = party_role_in(words + owner, ctx)
     if pr and (head in FIGURE_NOUNS or tok.lower_ in FIGURE_NOUNS):
         return pr
+    deputy = _deputy_of(tok, ctx)
+    if deputy:
+        return deputy
     if any(t.lower_ in GOVERNMENT_WORDS for t in words):
         return "government", "group of officials"
     return "unknown", "unnamed group"

@@ -9,8 +9,9 @@ from dataclasses import replace
 from ..model import Sentence
 from .index import FrameContext, lemma
 from .lexicon import (
-    CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, ESCAPE_LEMMAS, MODALS, NEG_WORDS, RELEASE_LEMMAS,
-    RELEASE_NOUNS, STATE_PREPS, SUBORDINATORS, THREAT_NOUNS, THREAT_VERBS, WARRANT_NOUNS, WARRANT_VERBS,
+    ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, DEATH_LEMMAS, ESCAPE_LEMMAS,
+    MODALS, NEG_WORDS, REFUSAL_LEMMAS, RELEASE_LEMMAS, RELEASE_NOUNS, STATE_PREPS, SUBORDINATORS, THREAT_NOUNS,
+    THREAT_VERBS, WARRANT_NOUNS, WARRANT_VERBS,
 )
 
 
@@ -26,6 +27,12 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
         return "negated", "negation on trigger"
     if is_noun and tok.head.pos_ in {"VERB", "AUX"} and any(c.dep_ == "neg" for c in tok.head.children):
         return "negated", f"negated '{tok.head.text}'"
+    if len(heads) > 1 and heads[1].lemma_.lower() in REFUSAL_LEMMAS and (tok.dep_ == "xcomp" or is_noun):
+        return "negated", f"'{heads[1].text}' the {tok.text}"  # "court refuses to remand X in custody"
+    if is_noun and tok.dep_ == "pobj" and tok.head.lower_ in {"in", "over", "for"} \
+            and lemma(tok.head.head) in ARREST_LEMMAS and tok.head.head.i != tok.i:
+        # "12 charged in detention of opposition leader": what others are charged over
+        return "background", f"what '{tok.head.head.text}' is over"
     # calls for / warrants for an arrest
     governors = heads[1:2] if is_noun or tok.dep_ != "conj" else []
     if len(heads) > 2 and heads[1].dep_ == "prep" and heads[1].lower_ in {"for", "of"}:
@@ -74,6 +81,12 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
             return "released", f"'{h.text}'"
     if any(c.lower_ in {"bail", "acquitted", "acquittal", "freed", "released"} for c in clause.children):
         return "released", "release in same clause"
+    for h in clause_heads:
+        lem = h.lemma_.lower()
+        if lem in DEATH_LEMMAS or h.lower_ in DEATH_LEMMAS:
+            return "died", f"'{h.text}' in custody"  # "four opposition members die in custody"
+        if h is not tok and lem in CONTINUE_LEMMAS:
+            return "continued", f"'{h.text}'"  # "court extends remand of X", "X remains in jail"
     if tok.dep_ in {"amod", "compound", "nmod"} and not is_noun:
         return "background", "attributive ('the detained leader')"
     # background: outside the lead, dated in an earlier year, or subordinate in the lead
@@ -109,6 +122,28 @@ def _competing_root(doc, sentence: Sentence, arrest_starts=frozenset()):
         if lemma(v) in COMPETING_LEMMAS or v.lower_ in COMPETING_WORDS:
             return v
     return None
+
+
+# How far past the lead a frame may name who the lead's arrest was about.
+FOLLOW_UP_SENTENCES = 6
+
+
+def follow_up(frames: list, lead_ids: frozenset) -> list:
+    """The story's main news decides, not a sentence's index: when the headline or the
+    lead reports an arrest, the next sentences that name who was arrested ("The leader
+    of Tanzania's main opposition party Chadema and other members were arrested")
+    report the same news, unless they are themselves dated, subordinate or released."""
+    if not lead_ids or not any(f.status == "reported" and f.sentence.index in lead_ids for f in frames):
+        return frames
+    last = max(lead_ids) + FOLLOW_UP_SENTENCES
+    out = []
+    for f in frames:
+        if f.status == "background" and f.details.get("status_reason") == "not in the lead" \
+                and f.sentence.index <= last:
+            f = replace(f, status="reported",
+                        details={**f.details, "status_reason": "follows the lead's report of an arrest"})
+        out.append(f)
+    return out
 
 
 def main_news(frames: list, doc, sentences, headline_end: int, body_sents) -> list:

@@ -18,7 +18,6 @@ sentence splitting: the label maps to the analysed sentence containing that offs
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import sys
 from collections import Counter, defaultdict
@@ -155,25 +154,13 @@ def frame_line(f) -> str:
     return f"{f.action}:{f.target or '?'}:{f.target_role}:{f.status}:{reason}"
 
 
-def _accepts_published(analyzer) -> bool:
-    try:
-        return "published" in inspect.signature(analyzer.analyse_many).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def analyse_items(items, analyzer, progress=None, chunk: int = 32) -> list:
-    """Analyses of the items' texts, passing the publication dates when the analyzer
-    takes them (``analyse_many(pairs, published=[...])``)."""
-    with_dates = _accepts_published(analyzer)
+    """Analyses of the items' texts, each with its publication date (roles are
+    resolved as of that day)."""
     out: list = []
     for start in range(0, len(items), chunk):
         part = items[start:start + chunk]
-        pairs = [(i.headline, i.body) for i in part]
-        if with_dates:
-            out.extend(analyzer.analyse_many(pairs, published=[i.published for i in part]))
-        else:
-            out.extend(analyzer.analyse_many(pairs))
+        out.extend(analyzer.analyse_many([(i.headline, i.body, i.published) for i in part]))
         if progress:
             progress(f"analysed {len(out)}/{len(items)}")
     return out

@@ -273,7 +273,7 @@ def load_party_kb(path: str | Path | None = None) -> PartyKB:
     """
     import yaml  # local import: only needed when the knowledge base is actually read
 
-    class _Loader(yaml.SafeLoader):
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
         """SafeLoader that leaves dates as text (a bad date is reported with its entry) and refuses
         a key given twice in one mapping (YAML would silently keep the last)."""
 

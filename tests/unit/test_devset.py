@@ -201,13 +201,7 @@ class FakeAnalyzer:
     def analyse_many(self, pairs):
         pairs = list(pairs)
         self.calls.append(pairs)
-        return [SimpleNamespace(events=tuple(self.frames.get(h, ()))) for h, _ in pairs]
-
-
-class DatedAnalyzer(FakeAnalyzer):
-    def analyse_many(self, pairs, batch_size=32, published=None):  # type: ignore[override]
-        self.published = published
-        return super().analyse_many(pairs)
+        return [SimpleNamespace(events=tuple(self.frames.get(h, ()))) for h, *_ in pairs]
 
 
 def items_with_texts(tmp_path, specs):
@@ -262,12 +256,11 @@ def test_devset_metrics_misses_false_alarms_and_confusion(tmp_path):
     json.dumps(res)  # the --json output
 
 
-def test_publication_dates_are_passed_when_the_analyzer_takes_them(tmp_path):
+def test_publication_dates_go_with_each_text(tmp_path):
     items = items_with_texts(tmp_path, [("page", "1", "arrest", "Pakistan")])
-    plain, dated = FakeAnalyzer({}), DatedAnalyzer({})
-    run_devset_eval(items, plain, lambda i, a: [])
-    run_devset_eval(items, dated, lambda i, a: [])
-    assert plain.calls and dated.published == [date(2021, 7, 1)]
+    fake = FakeAnalyzer({})
+    run_devset_eval(items, fake, lambda i, a: [])
+    assert [p[2] for p in fake.calls[0]] == [date(2021, 7, 1)]  # (headline, body, published)
 
 
 def test_progress_goes_to_the_callback(tmp_path):

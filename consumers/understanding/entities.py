@@ -356,8 +356,12 @@ def _unwrapped_breaks(doc, doc_text: str, layout_text: str | None) -> frozenset[
     (a byline or a dateline without a full stop before the next line)."""
     if layout_text is None or len(layout_text) != len(doc_text):
         return frozenset()
-    gaps = [k for k in range(len(layout_text)) if layout_text[k] == "\n" and doc_text[k] != "\n"] \
-        if "\n" in layout_text else []
+    gaps = []
+    k = layout_text.find("\n")
+    while k != -1:
+        if doc_text[k] != "\n":
+            gaps.append(k)
+        k = layout_text.find("\n", k + 1)
     if not gaps:
         return frozenset()
     starts = [t.idx for t in doc]

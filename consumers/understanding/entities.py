@@ -428,9 +428,10 @@ def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
     taken = {i for a, b in spans for i in range(a, b)}
     more = initial_names(doc) if "." in doc_text else []
     if not team_sport and "(" in doc_text:
-        # a lone word the model called ORG may be a cycling team or a firm: left alone
-        orgs = {i for c in cands if c.label == "ORG" for i in range(c.tok_start, c.tok_end)}
-        more += [(a, b) for a, b in country_tagged_names(doc) if b - a > 1 or a not in orgs]
+        # a lone word is a person only if the model saw a name there and not an ORG
+        # (a cycling team or a firm: "Telekom (Germany)")
+        named = {i for c in cands if c.label != "ORG" for i in range(c.tok_start, c.tok_end)}
+        more += [(a, b) for a, b in country_tagged_names(doc) if b - a > 1 or a in named]
     for a, b in sorted(more):
         if not any(i in taken for i in range(a, b)):
             spans.append((a, b))

@@ -28,7 +28,7 @@ council committee commission agency association federation front movement league
 organisation organization institute university college company corporation fund court
 parliament assembly congress senate army police force forces service services board authority
 alliance coalition foundation trust society club team airlines airline news times post
-exchange reserve
+exchange reserve newsroom
 """.split())
 _NOT_NAMES = frozenset({"men", "women", "boys", "girls", "juniors", "seniors"})
 # A sport on its own is a common noun, whatever its case: the "BASEBALL - " slug of a
@@ -281,6 +281,35 @@ def country_tagged_names(doc) -> list[tuple[int, int]]:
     return out
 
 
+def _org_heads(doc, cands: list) -> None:
+    """A place or name followed by capitalised words ending in an organisation word is
+    that organisation: "Jakarta [District Court]", "Bucharest [Newsroom]", "JAKARTA
+    [POST]", "Yeltsin [Foundation]". The words must be free, on the same line and in
+    the same case style as the name."""
+    n = len(doc)
+    covered = bytearray(n)
+    for c in cands:
+        covered[c.tok_start:c.tok_end] = b"\x01" * (c.tok_end - c.tok_start)
+    for c in cands:
+        if c.label not in {"GPE", "LOC", "NORP", "PERSON", "FAC", "ORG"}:
+            continue
+        caps = doc[c.tok_start:c.tok_end].text.isupper()
+        end = c.tok_end
+        last_org = None
+        while end < n and end - c.tok_end < 3 and not covered[end] and "\n" not in doc[end - 1].whitespace_ \
+                and doc[end - 1].whitespace_ and doc[end].is_alpha \
+                and (doc[end].is_upper if caps else doc[end].is_title):
+            end += 1
+            if doc[end - 1].lower_ in _ORG_WORDS:
+                last_org = end
+        if last_org is None:
+            continue
+        covered[c.tok_end:last_org] = b"\x01" * (last_org - c.tok_end)
+        c.tok_end = last_org
+        c.end = doc[last_org - 1].idx + len(doc[last_org - 1])
+        c.label = "ORG"
+
+
 def _titled_people(doc, cands: list[_Cand], spans: list[tuple[int, int]] | None = None) -> list[_Cand]:
     """Make runs after a person title PERSON candidates (``titled_names``), replacing
     the candidates they overlap unless one of those already says PERSON; sorted by start.
@@ -423,6 +452,7 @@ def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
             clear = titled or (label == "PERSON" and _is_clear_person(doc, ts, te))
             cands.append(_Cand(ts, te, span.start_char, span.end_char, label, clear))
     _company_suffixes(doc, cands)
+    _org_heads(doc, cands)
     team_sport = is_team_sport(doc_text)
     spans = titled_names(doc)
     taken = {i for a, b in spans for i in range(a, b)}

@@ -56,3 +56,8 @@ def test_country_tagged_names_are_people_outside_team_sport(analyzer):
 def test_sport_slug_is_not_a_name(analyzer):
     got = _labels(analyzer, "", "GOLF - LEADING SCORES\nGolf is popular.\n")
     assert not any(t.lower() == "golf" for t, _ in got)
+
+
+def test_place_before_an_organisation_word_is_the_organisation(analyzer):
+    got = _labels(analyzer, "", "The report was filed by the Bucharest Newsroom on Friday.\n")
+    assert ("Bucharest Newsroom", "ORG") in got

@@ -154,7 +154,8 @@ class ItemsStage:
 
         `analyse` returns one result per pair: an Analysis, or an exception standing for that
         item's failure (`ItemRejected` when it went over budget)."""
-        pairs = [(item.headline, item.body) for _, item in decoded]
+        # the publication time goes along: roles are resolved as of the story's date
+        pairs = [(item.headline, item.body, item.published_at) for _, item in decoded]
         results: list[Analysis | Exception]
         try:
             results = list(self._analyse(pairs))

@@ -185,7 +185,7 @@ class SandboxedAnalyser:
             raise StageInterrupted("stop requested during analysis")
 
     # work -------------------------------------------------------------------------------
-    def analyse_many(self, pairs: Sequence[tuple[str, str]]) -> list:
+    def analyse_many(self, pairs: Sequence[tuple]) -> list:
         """One result per pair, in order: an Analysis, `ItemRejected` (over budget), or an
         Exception the analyser raised for that item."""
         results: list = []

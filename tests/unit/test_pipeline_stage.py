@@ -70,7 +70,7 @@ def test_one_item_that_breaks_analysis_is_isolated():
     other = parse_story("Other\nLIMA (Reuters) - Nothing happened.", "y")
 
     def analyse(pairs):
-        if any("Nothing" in body for _, body in pairs):
+        if any("Nothing" in body for _, body, *_ in pairs):
             raise RuntimeError("boom")
         return [analysis() for _ in pairs]
 

@@ -68,6 +68,11 @@ RELEASE_LEMMAS = frozenset({"release", "free", "acquit", "clear", "bail", "drop"
 ESCAPE_LEMMAS = frozenset({"escape", "flee", "leave", "end", "lift"})
 RELEASE_NOUNS = frozenset({"release", "acquittal", "bail", "pardon", "amnesty", "freedom", "dropping",
                            "withdrawal", "dismissal", "quashing", "annulment", "lifting", "end"})
+# Reactions to an arrest that already happened: "protested against the arrest of X".
+PROTEST_LEMMAS = frozenset({"protest", "condemn", "denounce", "criticise", "criticize", "decry",
+                            "rally", "demonstrate", "march", "outrage", "anger", "uproar", "outcry"})
+# Titles that no longer hold: "a former interior minister" is not the government now.
+FORMER_WORDS = frozenset({"former", "ex", "ex-", "ousted", "deposed", "exiled", "toppled", "sacked"})
 # A governing verb that says the arrest did not happen: "court refuses to remand X".
 REFUSAL_LEMMAS = frozenset({"refuse", "reject", "decline", "deny", "fail", "overrule"})
 SUBORDINATORS = frozenset({"after", "since", "following", "before", "until", "despite"})
@@ -96,7 +101,9 @@ COMPETING_WORDS = frozenset({
 
 FIGURE_NOUNS = PERSON_NOUNS | frozenset({"lawmaker", "lawmakers", "mp", "mps", "deputies",
                                          "politicians", "leaders", "activists", "figures",
-                                         "figure", "members", "officials", "candidates"})
+                                         "figure", "members", "officials", "candidates", "chair",
+                                         "co-chair", "co-chairs", "co-leader", "co-leaders", "chairperson",
+                                         "vice-chairman", "vice-president", "secretary-general"})
 CROWD_NOUNS = frozenset({"supporter", "protester", "demonstrator", "people", "marcher",
                          "student", "crowd", "youth", "rioter", "follower", "sympathizer",
                          "sympathiser", "voter", "resident", "civilian"})
@@ -122,7 +129,8 @@ PROFESSION_ROLES = {
 }
 PROFESSION_OF = {w: role for role, words in PROFESSION_ROLES.items() for w in words}
 # Relative clauses that say what a person belongs to ("who belongs to the opposition").
-MEMBERSHIP_VERBS = frozenset({"belong", "lead", "head", "represent", "chair", "found", "co-found"})
+# ("represent" is not one: a lawyer "who represented dissidents" is no dissident.)
+MEMBERSHIP_VERBS = frozenset({"belong", "lead", "head", "chair", "found", "co-found"})
 # Who a "critic" criticises, for it to be an opposition figure ("Kremlin critic").
 CRITICIZED = frozenset({"president", "government", "regime", "kremlin", "leader", "ruler", "junta",
                         "premier", "minister", "authorities"})

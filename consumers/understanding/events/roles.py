@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from ..party_kb import PartyKB
-from ..titles import GOVERNMENT_WORDS, OPPOSITION_WORDS
+from ..titles import GOVERNMENT_WORDS, OPPOSITION_WORDS, PERSON_NOUNS
 from ..watchlist import Watchlist
 from .index import FrameContext
 from .lexicon import (
-    CANDIDACY_WORDS, CANDIDATE_NOUNS, CRITIC_NOUNS, CRITICIZED, CROWD_NOUNS, DEPUTY_NOUNS, FIGURE_NOUNS,
+    CANDIDACY_WORDS, CANDIDATE_NOUNS, CRITIC_NOUNS, CRITICIZED, CROWD_NOUNS, DEPUTY_NOUNS, FIGURE_NOUNS, FORMER_WORDS,
     LOCAL_OFFICES, MEMBERSHIP_VERBS, PROFESSION_OF, RULING_WORDS,
 )
 
@@ -61,7 +61,17 @@ def profession(words) -> tuple[str, str] | None:
         role = PROFESSION_OF.get(t.lower_)
         if role and t.pos_ in {"NOUN", "PROPN"}:
             return role, t.text
+        if t.lower_ in {"lawyer", "lawyers", "attorney"} and any(c.lower_ == "rights" for c in t.children):
+            return "activist", f"rights {t.text}"  # "a human rights lawyer"
     return None
+
+
+def _former(title) -> bool:
+    """"former interior minister", "ex-premier": an office no longer held."""
+    mods = [c for c in title.children if c.dep_ in {"amod", "compound", "advmod"}]
+    prev = title.doc[title.i - 1] if title.i else None
+    return any(m.lower_ in FORMER_WORDS for m in mods) or prev is not None and prev.lower_ in FORMER_WORDS \
+        or title.lower_.startswith(("ex-", "former-"))
 
 
 def has_opposition(words) -> str | None:
@@ -74,8 +84,11 @@ def has_opposition(words) -> str | None:
         if low in CRITIC_NOUNS:
             # "a prominent critic of Rwanda's president", "the Kremlin critic",
             # "President Erdogan's main rival", "the main challenger to Lukashenko"
-            objs = [g for c in t.children if c.dep_ == "prep" and c.lower_ in {"of", "to"}
-                    for g in c.subtree]
+            # whom they criticise is the object itself ("of President Putin", "of
+            # Rwanda's president"), not a modifier ("of the government crackdown")
+            pobjs = [g for c in t.children if c.dep_ == "prep" and c.lower_ in {"of", "to"}
+                     for g in c.children if g.dep_ == "pobj"]
+            objs = pobjs + [c for g in pobjs if g.pos_ == "PROPN" for c in g.children if c.dep_ in {"compound", "poss"}]
             objs += [c for c in t.children if c.dep_ in {"compound", "amod"}]
             objs += [g for c in t.children if c.dep_ == "poss" for g in c.subtree]
             if any(o.lower_ in CRITICIZED or o.lemma_.lower() in CRITICIZED for o in objs):
@@ -95,6 +108,8 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
     kb = kb or PartyKB()
     party_roles: dict[str, tuple[str, str]] = {}
     person_roles: dict[str, tuple[str, str]] = {}
+    trades: dict[str, tuple[str, str]] = {}  # what the story says a person is, anywhere
+    critics: set[str] = set()  # opposition only because they "criticise" someone
     for e in entities:
         if e.label in {"ORG", "NORP"}:
             wl = None
@@ -136,11 +151,19 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
         opp = has_opposition(ctx_words)
         if opp and m.label != "PERSON" and opp.lower() not in OPPOSITION_WORDS:
             opp = None  # "critics of the Vietnamese government" says nothing about "Vietnamese"
+        if opp and opp.lower() not in EXPLICIT_OPPOSITION and profession(ctx_words):
+            opp = None  # "a rights lawyer and critic of the government": a lawyer, not a politician
         ruling = any(t.lower_ in RULING_WORDS for t in ctx_words)
         table = person_roles if m.label == "PERSON" else party_roles
+        if m.label == "PERSON" and m.canonical not in trades:
+            trade = profession(ctx_words)
+            if trade:
+                trades[m.canonical] = (trade[0], f"document: '{trade[1]}' {m.text}")
         if opp and m.canonical not in table:
             phrase = doc[max(span.start - 3, 0):span.end].text
             table[m.canonical] = ("opposition", f"document: '{phrase}'")
+            if opp.lower() not in EXPLICIT_OPPOSITION:
+                critics.add(m.canonical)
         elif ruling and m.canonical not in table and m.label != "PERSON":
             table[m.canonical] = ("government", "document: ruling party")
         if m.label == "PERSON" and m.canonical not in person_roles:
@@ -148,13 +171,17 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
             if member:
                 person_roles[m.canonical] = member
         if m.label == "PERSON" and m.canonical not in person_roles and not opp:
-            trade = profession(ctx_words)
-            if trade:
-                person_roles[m.canonical] = (trade[0], f"document: '{trade[1]}' {m.text}")
+            if m.canonical in trades:
+                person_roles[m.canonical] = trades[m.canonical]
         if m.label == "PERSON" and m.canonical not in person_roles:
-            gov = [t for t in ctx_words if t.lower_ in GOVERNMENT_WORDS and t.lower_ not in LOCAL_OFFICES]
+            gov = [t for t in ctx_words if t.lower_ in GOVERNMENT_WORDS and t.lower_ not in LOCAL_OFFICES
+                   and not _former(t)]
             if gov and not opp:
                 person_roles[m.canonical] = ("government", f"title '{gov[0].text}'")
+    for name in critics & trades.keys():
+        # "a rights lawyer ... and critic of the government": what they are, not whom
+        # they criticise
+        person_roles[name] = trades[name]
     for e in entities:
         if e.label != "PERSON":
             continue
@@ -174,7 +201,7 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
                     # as the watchlist: outranks a title, but the story's own
                     # "opposition" wording stands
                     cur = person_roles.get(e.canonical)
-                    if cur is None or not cur[1].startswith("document"):
+                    if cur is None or cur[0] != "opposition":
                         person_roles[e.canonical] = known
                     break
     return party_roles, person_roles
@@ -253,7 +280,8 @@ def role_of(tok, person: str | None, ctx: FrameContext) -> tuple[str, str]:
     owner = _its_party(tok, ctx)
     if owner:
         return owner
-    gov = [t for t in words if t.lower_ in GOVERNMENT_WORDS and t.lower_ not in LOCAL_OFFICES]
+    gov = [t for t in words if t.lower_ in GOVERNMENT_WORDS and t.lower_ not in LOCAL_OFFICES
+           and not _former(t)]
     if gov:
         return "government", f"title '{gov[0].text}'"
     return "unknown", "no opposition evidence"
@@ -304,6 +332,8 @@ def group_role(tok, ctx: FrameContext) -> tuple[str, str]:
     if head in CROWD_NOUNS or tok.lower_ in CROWD_NOUNS:
         return "crowd", f"group noun '{tok.text}'"
     trade = PROFESSION_OF.get(tok.lower_) or PROFESSION_OF.get(head)
+    if trade is None and (head in PERSON_NOUNS or tok.lower_ in PERSON_NOUNS):
+        trade = (profession(words) or (None, ""))[0]  # "the editor-in-chief"
     if trade and not any(t.lower_ in EXPLICIT_OPPOSITION for t in words):
         return trade, f"group noun '{tok.text}'"  # "three journalists", "two soldiers"
     opp = has_opposition(words)

@@ -9,9 +9,9 @@ from dataclasses import replace
 from ..model import Sentence
 from .index import FrameContext, lemma
 from .lexicon import (
-    ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, DEATH_LEMMAS, ESCAPE_LEMMAS,
-    MODALS, NEG_WORDS, REFUSAL_LEMMAS, RELEASE_LEMMAS, RELEASE_NOUNS, STATE_PREPS, SUBORDINATORS, THREAT_NOUNS,
-    THREAT_VERBS, WARRANT_NOUNS, WARRANT_VERBS,
+    ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, DEATH_LEMMAS,
+    ESCAPE_LEMMAS, MODALS, NEG_WORDS, PROTEST_LEMMAS, REFUSAL_LEMMAS, RELEASE_LEMMAS, RELEASE_NOUNS,
+    STATE_PREPS, SUBORDINATORS, THREAT_NOUNS, THREAT_VERBS, WARRANT_NOUNS, WARRANT_VERBS,
 )
 
 
@@ -27,12 +27,16 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
         return "negated", "negation on trigger"
     if is_noun and tok.head.pos_ in {"VERB", "AUX"} and any(c.dep_ == "neg" for c in tok.head.children):
         return "negated", f"negated '{tok.head.text}'"
-    if len(heads) > 1 and heads[1].lemma_.lower() in REFUSAL_LEMMAS and (tok.dep_ == "xcomp" or is_noun):
+    if len(heads) > 1 and heads[1].lemma_.lower() in REFUSAL_LEMMAS and tok.dep_ == "xcomp" and not is_noun:
         return "negated", f"'{heads[1].text}' the {tok.text}"  # "court refuses to remand X in custody"
     if is_noun and tok.dep_ == "pobj" and tok.head.lower_ in {"in", "over", "for"} \
             and lemma(tok.head.head) in ARREST_LEMMAS and tok.head.head.i != tok.i:
         # "12 charged in detention of opposition leader": what others are charged over
         return "background", f"what '{tok.head.head.text}' is over"
+    if is_noun and tok.dep_ == "pobj" and tok.head.lower_ in {"against", "over"} \
+            and tok.head.head.lemma_.lower() in PROTEST_LEMMAS:
+        # "students protested against the arrest of an opposition lawmaker": it came before
+        return "background", f"'{tok.head.head.text} {tok.head.text}' the {tok.text}"
     # calls for / warrants for an arrest
     governors = heads[1:2] if is_noun or tok.dep_ != "conj" else []
     if len(heads) > 2 and heads[1].dep_ == "prep" and heads[1].lower_ in {"for", "of"}:
@@ -59,6 +63,10 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
             for c in h.children:
                 if c.dep_ == "prep" and c.lower_ == "since":
                     return "background", "ongoing 'since' state"
+    if not is_noun and tok.dep_ == "ROOT" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return "possible", "'to' + verb: a plan, not an act"  # headline "Azerbaijan to arrest X?"
+    if sentence.text.rstrip().endswith("?"):
+        return "possible", "a question"
     for h in heads[:4] if not real_state else []:
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in h.children):
             return "possible", "modal verb"

@@ -1,0 +1,170 @@
+"""Understanding 2 on the shapes real copy takes: pasted pages, verbless headlines,
+parties from the knowledge base as of a story's date, professions as roles.
+
+Every text here is fictional (invented places, parties and people) unless it names a
+knowledge-base entry, whose dated roles are the point of the test.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from consumers.understanding.analyzer import Analyzer, as_date, prepare_text
+from consumers.understanding.page_layout import is_furniture, read_layout
+from consumers.understanding.party_kb import load_party_kb
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return Analyzer()
+
+
+def reported(analysis, role="opposition"):
+    return [f for f in analysis.events if f.status == "reported" and f.target_role == role]
+
+
+# --- page layout -----------------------------------------------------------------------
+
+PAGE = ("The Norvale Gazette\n"
+        "Norvale's main opposition leader Ana Vell arrested for treason\n"
+        "By Staff Reporter\n"
+        "September 3, 2017 | 10:12 am\n"
+        "Photo: Reuters\n"
+        "NORVALE CITY: Police in the fictional state of Norvale arrested Ana Vell early on Sunday. "
+        "She is accused of colluding with a foreign power.\n")
+
+
+def test_page_furniture_is_found_and_the_headline_line_is_the_headline():
+    head_is_furniture, layout = read_layout("", PAGE)
+    assert not head_is_furniture and layout.headline is not None
+    hs, he = layout.headline
+    assert PAGE[hs:he].startswith("Norvale's main opposition leader")
+    blanked = {PAGE[a:b] for a, b in layout.furniture}
+    assert {"The Norvale Gazette", "By Staff Reporter", "Photo: Reuters"} <= blanked
+    assert PAGE[layout.lead_start:].startswith("NORVALE CITY:")
+
+
+def test_a_pasted_page_gets_its_headline_and_lead_and_dateline(analyzer):
+    original, clean, headline_end, dateline = prepare_text("", PAGE)
+    assert len(clean) == len(original) and dateline == "NORVALE CITY"
+    assert original[:headline_end].endswith("arrested for treason")
+    a = analyzer.analyse("", PAGE)
+    assert {f.target for f in reported(a)} == {"Ana Vell"}
+
+
+@pytest.mark.parametrize("line", ["date 2017-03-23", "By Peter Mwangi More by this Author", "Related Story",
+                                  "Updated: March 3, 2017 10:04 GMT", "Share this", "World News",
+                                  "A police officer stands guard. REUTERS/Jane Doe"])
+def test_furniture_lines(line):
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize("line", ["Vell arrested", "Police detain opposition leader Ana Vell",
+                                  "Cowdenbeath 2 Alloa 1"])
+def test_news_lines_are_not_furniture(line):
+    assert not is_furniture(line)
+
+
+def test_a_date_prefix_glued_to_the_lead_is_blanked(analyzer):
+    a = analyzer.analyse("", " date 2019-04-02 Opposition politician Ana Vell has been detained outside "
+                             "her home in the fictional city of Norvale.\n\nOfficials refused comment.")
+    (f,) = reported(a)
+    assert f.target == "Ana Vell" and not f.sentence.text.startswith("date")
+
+
+def test_web_lines_are_not_unwrapped_but_hard_wrapped_copy_is():
+    _, clean, _, _ = prepare_text("", "Headline of a fictional story here\n" + "A lead paragraph. " * 8)
+    assert clean.startswith("\n\nHeadline of a fictional story here\n")
+
+
+# --- headlines -------------------------------------------------------------------------
+
+def test_verbless_headline_passive_names_its_target(analyzer):
+    a = analyzer.analyse("Norvale opposition leader Ana Vell arrested for treason",
+                         "NORVALE CITY (Reuters) - Ms Vell's party said the charges were political.")
+    assert "Ana Vell" in {f.target for f in reported(a) if f.sentence.index == 0}
+
+
+def test_a_headline_verb_parsed_as_a_noun_keeps_its_target(analyzer):
+    a = analyzer.analyse("Norvalese police arrest Freedom Front leader Tomas Brel",
+                         "Police said on Wednesday they had acted on a court order against the opposition "
+                         "Freedom Front.")
+    assert any(f.target == "Tomas Brel" and f.sentence.index == 0 for f in a.events)
+
+
+def test_a_headline_plan_or_question_is_not_an_arrest(analyzer):
+    a = analyzer.analyse("Norvale to arrest opposition leader Ana Vell?", "Ms Vell said she expected it.")
+    assert not reported(a)
+
+
+# --- status by the main news -----------------------------------------------------------
+
+def test_the_sentences_after_a_lead_report_name_who_was_arrested(analyzer):
+    body = ("NORVALE CITY (Reuters) - Police in the fictional state of Norvale arrested a key opposition "
+            "leader on Tuesday, his party said. Officials gave no reason. A crowd gathered outside the "
+            "station. The leader of the main opposition Freedom Front, Tomas Brel, was arrested at dawn, "
+            "his lawyer said.")
+    a = analyzer.analyse("Norvale police arrest opposition leader", body)
+    assert any(f.target == "Tomas Brel" and f.status == "reported" for f in a.events)
+
+
+@pytest.mark.parametrize("headline,body", [
+    ("Four Norvale opposition members die in custody",
+     "NORVALE CITY (Reuters) - Four members of the opposition Freedom Front have died in custody."),
+    ("Norvale court extends remand of opposition leader Ana Vell",
+     "NORVALE CITY (Reuters) - A court extended the judicial remand of opposition leader Ana Vell by 14 days."),
+    ("Norvale court refuses to remand opposition leader Ana Vell in custody",
+     "NORVALE CITY (Reuters) - The court set bail instead, her lawyer said."),
+    ("Students protest in Norvale",
+     "NORVALE CITY (Reuters) - Students protested against the arrest of an opposition lawmaker last week."),
+])
+def test_deaths_extensions_refusals_and_protests_are_not_new_arrests(analyzer, headline, body):
+    assert not reported(analyzer.analyse(headline, body))
+
+
+# --- roles -----------------------------------------------------------------------------
+
+def test_a_party_named_before_a_name_is_that_persons_party():
+    kb = load_party_kb()
+    a = Analyzer(parties=kb).analyse("Bangladesh police arrest BNP vice-chairman",
+                                     "DHAKA (Reuters) - Police arrested BNP vice-chairman Karim Osman overnight.",
+                                     "2013-07-01")
+    assert "Karim Osman" in {f.target for f in reported(a)}
+
+
+def test_roles_are_resolved_as_of_the_story_date(analyzer):
+    story = ("Zambia police arrest UPND official",
+             "LUSAKA (Reuters) - Police arrested Chanda Phiri, a UPND official, on Monday.")
+    before = analyzer.analyse(*story, dt.date(2017, 4, 12))
+    after = analyzer.analyse(*story, dt.date(2023, 4, 12))  # the UPND governs from 2021-08-24
+    assert reported(before) and not reported(after)
+
+
+def test_a_rival_of_the_president_and_a_mayor_of_the_opposition(analyzer):
+    a = analyzer.analyse("Norvale detains president's rival",
+                         "NORVALE CITY (Reuters) - Police detained Tomas Brel, the city's mayor, on Wednesday. "
+                         "Brel is President Karl Ostrow's main political rival.")
+    (f, *_) = [f for f in a.events if f.target == "Tomas Brel"]
+    assert f.target_role == "opposition", f.role_evidence
+
+
+@pytest.mark.parametrize("who,role", [
+    ("journalist Lena Varga", "journalist"), ("rights activist Lena Varga", "activist"),
+    ("Colonel Lena Varga", "military"),
+])
+def test_professions_are_roles(analyzer, who, role):
+    a = analyzer.analyse("Arrest in Norvale", f"NORVALE CITY (Reuters) - Police arrested {who} on Monday.")
+    assert {f.target_role for f in a.events if f.target == "Lena Varga"} == {role}
+
+
+def test_a_journalist_who_criticises_the_president_is_a_journalist(analyzer):
+    a = analyzer.analyse("Lena Varga, Journalist and Ostrow Critic, Arrested in Norvale",
+                         "Lena Varga, a Norvalese journalist and vocal critic of the president, was arrested.")
+    assert {f.target_role for f in a.events if f.target == "Lena Varga"} == {"journalist"}
+
+
+def test_publication_dates_read_from_strings_and_datetimes():
+    assert as_date("2017-09-03T01:00:00Z") == dt.date(2017, 9, 3)
+    assert as_date(dt.datetime(2017, 9, 3, 12)) == dt.date(2017, 9, 3)
+    assert as_date("not a date") is None and as_date(None) is None

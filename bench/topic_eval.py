@@ -196,7 +196,10 @@ def run_devset_eval(items, analyzer, predict: Predictor, progress=None) -> dict:
             "id": item.id, "form": item.form, "source": item.source, "split": item.split,
             "region": item.region, "country": item.country, "label": item.label, "kind": item.kind,
             "person": item.person, "reason": item.reason, "fired": bool(why), "why": why,
-            "status": best_status(a), "frames": [frame_line(f) for f in a.events if f.event == "arrest"]})
+            "status": best_status(a), "frames": [frame_line(f) for f in a.events if f.event == "arrest"],
+            # the model is English-only: a text that does not read as English is reported apart
+            "language": "not English" if any(n.startswith("the text does not read as English")
+                                             for n in getattr(a, "limits", ())) else "English"})
     tp = sum(r["label"] and r["fired"] for r in rows)
     fp = sum(r["fired"] and not r["label"] for r in rows)
     fn = sum(r["label"] and not r["fired"] for r in rows)
@@ -214,6 +217,7 @@ def run_devset_eval(items, analyzer, predict: Predictor, progress=None) -> dict:
         "skipped": [{"id": i.id, "missing": i.missing} for i in items if not i.has_text],
         "by_form": _group_prf(rows, "form"), "by_region": _group_prf(rows, "region"),
         "by_split": _group_prf(rows, "split"), "by_source": _group_prf(rows, "source"),
+        "by_language": _group_prf(rows, "language"),
         "confusion_status": {s: dict(confusion[s]) for s in sorted(confusion, key=lambda s: order.get(s, 99))},
         "confusion_kind": {k: dict(v) for k, v in sorted(by_kind.items(), key=lambda kv: (-int(kv[0][-2]), kv[0]))},
         "misses": [r for r in rows if r["label"] and not r["fired"]],
@@ -273,6 +277,9 @@ def format_devset_report(res: dict, title: str = "", show_splits: bool = False) 
            f"  overall: P={res['precision']:.3f} R={res['recall']:.3f} F1={res['f1']:.3f} "
            f"(tp={res['tp']} fp={res['fp']} fn={res['fn']} tn={res['tn']})", "by form:"]
     out += [_prf_line(k, v) for k, v in res["by_form"].items()]
+    if res.get("by_language"):
+        out.append("by language (the model is English-only):")
+        out += [_prf_line(k, v) for k, v in res["by_language"].items()]
     out.append("by region:")
     out += [_prf_line(k, v) for k, v in res["by_region"].items()]
     if show_splits:

@@ -49,7 +49,8 @@ class BatchResult:
         return [a for p in self.processed for a in p.alerts]
 
 
-Analyse = Callable[[Sequence[tuple[str, str]]], list[Analysis]]
+# (headline, body, published_at) per item; published_at may be None
+Analyse = Callable[[Sequence[tuple[str, str, str | None]]], list[Analysis]]
 
 
 def dead_letter(record: Record, reason: str, stage: str = STAGE) -> DeadLetter:

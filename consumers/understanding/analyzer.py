@@ -13,6 +13,7 @@ from typing import Iterable
 from . import entities as entity_mod
 from .events import find_frames
 from .gazetteer import CITY_NAMES, COUNTRY_NAMES, NATIONALITY_NAMES, REGION_NAMES
+from .language import not_english_note
 from .limits import DEFAULT_CAPS, Caps, bound, pipe_chunks
 from .model import Analysis, Sentence
 from .party_kb import PartyKB, load_party_kb
@@ -152,6 +153,9 @@ class Analyzer:
             # a margin past the cap, so clean-up sees the characters after the cut point
             original, clean, headline_end, dateline = prepare_text(h, b, caps.max_chars + caps.max_word)
             text, notes = bound(clean, caps, total=len(original))
+            foreign = not_english_note(clean)
+            if foreign:
+                notes = (*notes, foreign)
             prepared.append((original, text, headline_end, dateline, notes, as_date(rest[0] if rest else None)))
         out: list[Analysis] = []
         # a poll of large items is parsed a few at a time: memory follows the chunk

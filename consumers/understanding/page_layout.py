@@ -41,13 +41,19 @@ _FURNITURE = re.compile("|".join([
     r".{0,160}\b(?:reuters|afp|ap|epa|getty images|afp via getty images)/[\w .'-]{2,40}",
     r".{0,200}\b(?:afp photo|ap photo|epa photo|getty images|image copyright|image caption|"
     r"photo credit|file photo)\b.{0,100}",
+    # a caption: "... is shown in this undated photo. (The Wall Street Journal via AP, File)"
+    r".{0,400}\((?:[^()]{0,60}\b)?(?:ap|afp|reuters|epa|getty images|file|ap photo)(?:\b[^()]{0,40})?\)",
+    r".{0,300}\bin (?:this|a) (?:undated |file )*(?:photo|picture|image)\b.{0,300}",
     # navigation, sharing and promotion
     r"(?:related|related stories|related story|related articles?|read more|read also|also read|"
     r"see also|more from [\w ]{2,40}|more on this|recommended|trending|most read|top stories|"
     r"latest news|breaking news|advertisement|sponsored|share|share this|tweet|email|print|"
     r"comments?|subscribe|sign in|log in|menu|home|skip to (?:main )?content|follow us.*|"
     r"listen to (?:this )?article.*|play video|watch:?.*|video|audio|live|gallery|"
-    r"click here.*|newsletter.*|whatsapp|facebook|twitter|linkedin|telegram)\W*",
+    r"click here.*|newsletter.*|whatsapp|facebook|twitter|linkedin|telegram|"
+    r"(?:ap|afp|reuters|getty|file|epa) (?:image|photo|picture)s?|"
+    r"this (?:article|story|report) (?:is|was) from .{0,40}|story highlights|highlights|"
+    r"back to top|top of page|breaking news|exclusive)\W*",
 ])
     , re.IGNORECASE)
 # "date 2017-09-29 Opposition politician ..." and "Updated: 12 March 2017 Police ...":
@@ -84,10 +90,12 @@ def is_furniture(line: str) -> bool:
     s = line.strip().strip("|\u2022\u00b7>-\u2013\u2014 ")
     if not s:
         return False
-    if len(s) > 260:
+    if len(s) > 700:
         return False
     if _FURNITURE.fullmatch(s):
         return True
+    if " | " in s and not re.search(r"[.!?]$", s):
+        return True  # "Site Name | Tagline", "Home | World | Asia"
     words = _WORD.findall(s)
     if words and words[0].lower() == "by" and len(words) <= 10 and len(words) > 1 and words[1][0].isupper() \
             and not s.endswith("."):
@@ -186,6 +194,10 @@ def read_layout(headline: str, body: str) -> tuple[bool, PageLayout]:
         return head_is_furniture, PageLayout(tuple(s for s in furniture if s[1] <= (titles or [(len(body), 0)])[0][0]))
     title = None
     if want_headline and titles:
-        title = max(titles, key=lambda t: (len(_WORD.findall(body[t[0]:t[1]])), -t[0]))
+        # the first full headline-like line (a logo or section name is shorter); a line
+        # cut off with "..." is a standfirst, not the headline
+        full = [t for t in titles if len(_WORD.findall(body[t[0]:t[1]])) >= 5
+                and not body[t[0]:t[1]].rstrip().endswith(("\u2026", "..."))]
+        title = full[0] if full else max(titles, key=lambda t: (len(_WORD.findall(body[t[0]:t[1]])), -t[0]))
         furniture += [t for t in titles if t[1] <= title[0]]
     return head_is_furniture, PageLayout(tuple(sorted(furniture)), title, lead)

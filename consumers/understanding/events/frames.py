@@ -154,24 +154,25 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
 
 def _name_the_lead_description(frames: list, lead: set) -> list:
     """"Nicaraguan police arrested another challenger to President Ortega" and then
-    "Felix Maradiaga was arrested Tuesday": the lead describes an opposition figure
-    without a name, and the one person the first sentences name as arrested is that
-    figure. Only when exactly one person of unknown side is such a target."""
-    if any(f.target and f.target_role == "opposition" for f in frames):
-        return frames
-    described = [f for f in frames if f.details.get("describes_person") and f.target_role == "opposition"
-                 and f.sentence.index in lead and f.status == "reported"]
-    if not described:
-        return frames
-    window = max(lead) + 2
+    "Felix Maradiaga was arrested Tuesday"; "Journalist jailed for refusing to reveal
+    source" and then "Judith Miller ... was jailed": the lead describes the person
+    without a name, and the one person of unknown side the first sentences name as
+    arrested is that person. Only when exactly one such person is named."""
+    window = max(lead) + 2 if lead else 0
     named = {f.target for f in frames if f.target and f.target_role == "unknown"
              and f.details.get("target_kind") in {"person", "pronoun"} and f.sentence.index <= window}
     if len(named) != 1:
         return frames
     (name,) = named
-    phrase = described[0].details.get("target_phrase", "")
-    evidence = f"the lead's '{phrase}' ({described[0].role_evidence}) is {name}, the only person named as arrested"
-    return [replace(f, target_role="opposition", role_evidence=evidence) if f.target == name else f
+    described = [f for f in frames if f.details.get("describes_person") and f.target_role not in {"unknown", "crowd"}
+                 and f.sentence.index in lead and f.status == "reported"]
+    roles = {f.target_role for f in described}
+    if len(roles) != 1 or any(f.target and f.target_role in roles for f in frames):
+        return frames
+    first = described[0]
+    phrase = first.details.get("target_phrase", "")
+    evidence = f"the lead's '{phrase}' ({first.role_evidence}) is {name}, the only person named as arrested"
+    return [replace(f, target_role=first.target_role, role_evidence=evidence) if f.target == name else f
             for f in frames]
 
 

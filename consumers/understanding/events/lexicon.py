@@ -18,7 +18,7 @@ VERB_ACTIONS = {
 ARREST_LEMMAS = frozenset(VERB_ACTIONS)
 # Nouns that report a detention only as a state: "under house arrest", "in jail".
 STATE_NOUNS = {"jail": "jail", "prison": "jail", "custody": "detain", "detention": "detain",
-               "arrest": "arrest"}
+               "arrest": "arrest", "bars": "jail"}  # "behind bars"
 NOUN_ACTIONS = {
     "arrest": "arrest", "detention": "detain", "imprisonment": "jail", "jailing": "jail",
     "indictment": "indict", "remand": "remand", "charge": "charge", "incarceration": "jail",
@@ -73,6 +73,9 @@ PROTEST_LEMMAS = frozenset({"protest", "condemn", "denounce", "criticise", "crit
                             "rally", "demonstrate", "march", "outrage", "anger", "uproar", "outcry"})
 # Titles that no longer hold: "a former interior minister" is not the government now.
 FORMER_WORDS = frozenset({"former", "ex", "ex-", "ousted", "deposed", "exiled", "toppled", "sacked"})
+# Words that call a report of an arrest untrue: "the report of his arrest was false".
+UNTRUE_WORDS = frozenset({"false", "untrue", "fake", "baseless", "unfounded", "fabricated", "wrong",
+                          "erroneous", "misleading", "inaccurate"})
 # A governing verb that says the arrest did not happen: "court refuses to remand X".
 REFUSAL_LEMMAS = frozenset({"refuse", "reject", "decline", "deny", "fail", "overrule"})
 SUBORDINATORS = frozenset({"after", "since", "following", "before", "until", "despite"})

@@ -75,6 +75,11 @@ def _former(title) -> bool:
 
 
 def has_opposition(words) -> str | None:
+    """The word that makes a phrase opposition: an explicit one ("opposition",
+    "dissident") before a derived one ("critic of the president", "candidate")."""
+    for t in words:
+        if t.lower_ in OPPOSITION_WORDS:
+            return t.text
     for t in words:
         low = t.lower_
         if low in OPPOSITION_WORDS:

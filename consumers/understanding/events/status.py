@@ -11,7 +11,7 @@ from .index import FrameContext, lemma
 from .lexicon import (
     ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, DEATH_LEMMAS,
     ESCAPE_LEMMAS, MODALS, NEG_WORDS, PROTEST_LEMMAS, REFUSAL_LEMMAS, RELEASE_LEMMAS, RELEASE_NOUNS,
-    STATE_PREPS, SUBORDINATORS, THREAT_NOUNS, THREAT_VERBS, WARRANT_NOUNS, WARRANT_VERBS,
+    STATE_PREPS, SUBORDINATORS, THREAT_NOUNS, THREAT_VERBS, UNTRUE_WORDS, WARRANT_NOUNS, WARRANT_VERBS,
 )
 
 
@@ -27,6 +27,16 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
         return "negated", "negation on trigger"
     if is_noun and tok.head.pos_ in {"VERB", "AUX"} and any(c.dep_ == "neg" for c in tok.head.children):
         return "negated", f"negated '{tok.head.text}'"
+    for h in heads[1:5]:
+        if h.pos_ == "NOUN" and any(c.dep_ == "amod" and c.lower_ in UNTRUE_WORDS for c in h.children):
+            return "negated", f"an untrue '{h.text}'"  # "an erroneous report that X was arrested"
+        if any(c.dep_ == "acomp" and c.lower_ in UNTRUE_WORDS for c in h.children):
+            return "negated", f"called '{next(c.text for c in h.children if c.lower_ in UNTRUE_WORDS)}'"
+        if h.lemma_.lower() == "deny" and any(t is tok or t.is_ancestor(tok) for t in h.children
+                                              if t.dep_ == "ccomp"):
+            return "negated", f"'{h.text}' that it happened"  # "police denied the reporter was arrested"
+    if tok.dep_ in {"acl", "relcl"} and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return "background", "'the first ... to be arrested': a record, not an event"
     if len(heads) > 1 and heads[1].lemma_.lower() in REFUSAL_LEMMAS and tok.dep_ == "xcomp" and not is_noun:
         return "negated", f"'{heads[1].text}' the {tok.text}"  # "court refuses to remand X in custody"
     if is_noun and tok.dep_ == "pobj" and tok.head.lower_ in {"in", "over", "for"} \
@@ -101,8 +111,6 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
     dated = ctx.past_date_for(tok, is_noun)
     if dated is not None:
         return "background", f"dated '{dated.text}'"
-    if sentence.index not in ctx.lead_ids:
-        return "background", "not in the lead"
     for h in heads[:3]:
         if h.dep_ == "relcl":
             return "background", "relative clause"
@@ -110,6 +118,8 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
             return "background", f"'{h.head.text}' clause"
         if any(c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in h.children):
             return "background", "subordinate clause"
+    if sentence.index not in ctx.lead_ids:
+        return "background", "not in the lead"
     return "reported", "lead sentence"
 
 
@@ -141,8 +151,9 @@ def follow_up(frames: list, lead_ids: frozenset) -> list:
     lead reports an arrest, the next sentences that name who was arrested ("The leader
     of Tanzania's main opposition party Chadema and other members were arrested")
     report the same news, unless they are themselves dated, subordinate or released."""
-    if not lead_ids or not any(f.status == "reported" and f.sentence.index in lead_ids for f in frames):
-        return frames
+    if not lead_ids or not any(f.status == "reported" and f.sentence.index in lead_ids
+                               and f.details.get("target_kind") not in {None, "none"} for f in frames):
+        return frames  # the lead reports no one's arrest ("mistreatment in Evin prison")
     last = max(lead_ids) + FOLLOW_UP_SENTENCES
     out = []
     for f in frames:

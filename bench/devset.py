@@ -257,7 +257,9 @@ def _pages(items: list[Item], cache_dir: Path) -> None:
             item.missing = f"page text not re-collected: {path.name}"
             continue
         text = path.read_text(encoding="utf-8")
-        if item.form == "rss":
+        if item.form in {"rss", "wire"}:
+            # rss: the title line and the summary; wire (agency copy carried on a page):
+            # the headline line and the story from its dateline on
             head, _, rest = text.strip().partition("\n")
             item.headline, item.body = head.strip(), rest.strip()
         else:  # the analyzer has to find the headline in the page text itself

@@ -36,6 +36,7 @@ RUN pip install -c constraints.txt . \
 # Installed into site-packages, so point Settings at the copied config explicitly.
 ENV WIREWATCH_TOPICS_FILE=/app/config/topics.yaml \
     WIREWATCH_WATCHLIST_FILE=/app/config/watchlist.yaml \
+    WIREWATCH_PARTIES_DIR=/app/config/parties \
     WIREWATCH_STACK_DIR=/tmp/wirewatch-stack \
     WIREWATCH_HEARTBEAT_DIR=/tmp/wirewatch-heartbeats
 

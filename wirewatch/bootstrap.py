@@ -122,7 +122,8 @@ class App:
     def analyzer(self):
         from consumers.understanding.analyzer import Analyzer
 
-        return Analyzer(watchlist=str(self.settings.watchlist_file), caps=self.analysis_caps())
+        return Analyzer(watchlist=str(self.settings.watchlist_file), caps=self.analysis_caps(),
+                        parties=str(self.settings.parties_dir))
 
     def analysis_caps(self):
         from consumers.understanding.limits import Caps
@@ -157,7 +158,7 @@ class App:
         callbacks.setdefault("on_reject", lambda kind: metrics.ANALYSIS_OVER_BUDGET.labels(budget=kind).inc())
         callbacks.setdefault("on_restart", metrics.ANALYSIS_WORKER_RESTARTS.inc)
         return SandboxedAnalyser(partial(Analyzer, watchlist=str(self.settings.watchlist_file),
-                                         caps=self.analysis_caps()),
+                                         caps=self.analysis_caps(), parties=str(self.settings.parties_dir)),
                                  self.analysis_budget(), **callbacks)
 
     def max_poll_interval_ms(self) -> int:

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         PROJECT_ROOT / "config" / "watchlist.yaml",
         description="Opposition parties and people with aliases (YAML).",
     )
+    parties_dir: Path = Field(
+        PROJECT_ROOT / "config" / "parties",
+        description="Knowledge base of parties and leading figures with dated roles (YAML files).",
+    )
     stack_dir: Path = Field(
         PROJECT_ROOT / ".stack", description="Where `wirewatch stack` keeps jars, data and logs."
     )

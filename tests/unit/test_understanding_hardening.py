@@ -29,7 +29,9 @@ TESTB = EVAL_DATA / "conll2003" / "eng.testb"
 
 @pytest.fixture(scope="module")
 def analyzer():
-    return Analyzer(watchlist=str(ROOT / "config" / "watchlist.yaml"))
+    a = Analyzer(watchlist=str(ROOT / "config" / "watchlist.yaml"))
+    a.analyse("Warm-up", "Police arrested a fictional opposition leader.")  # model and KB load once, untimed
+    return a
 
 
 def _rss_mb(field: str) -> float:
@@ -150,9 +152,13 @@ def test_event_dense_text_is_linear_without_caps():
     wide = Caps(max_chars=200_000, max_tokens=100_000, max_sentence=2_000,
                 pipe_chars=200_000, pipe_tokens=100_000)
     a = Analyzer(watchlist=str(ROOT / "config" / "watchlist.yaml"), caps=wide)
+    a.analyse("Warm-up", DENSE)
+    half, _, _ = _cost(lambda: a.analyse("Arrests", DENSE * 1000))
     seconds, _, result = _cost(lambda: a.analyse("Arrests", DENSE * 2000))
-    assert len(result.events) >= 2000 and not result.limits
-    assert seconds < 10.0
+    assert len(result.events) >= 2000 and not [n for n in result.limits if "(cap " in n]  # no cap applied
+    # linear: twice the text costs about twice the time (quadratic was four times);
+    # the ratio holds on a loaded machine where an absolute bound does not
+    assert seconds < 3.0 * half + 1.0 and seconds < 30.0, (half, seconds)
 
 
 HOSTILE = {

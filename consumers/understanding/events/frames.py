@@ -21,8 +21,8 @@ from ..watchlist import EMPTY, Watchlist
 from .arguments import noun_args, place_time, resolve_target, state_args, verb_args
 from .index import FrameContext, lemma
 from .lexicon import (
-    AIM_VERBS, CHARGE_CRIMES, NOUN_ACTIONS, SENTENCE_TERMS, STATE_NOUNS, STATE_PREPS, VERB_ACTIONS,
-    WARRANT_NOUNS,
+    AIM_VERBS, CHARGE_CRIMES, CUSTODY_VERBS, NOUN_ACTIONS, PHRASAL_CUSTODY, SENTENCE_TERMS, STATE_NOUNS,
+    STATE_PREPS, VERB_ACTIONS, WARRANT_NOUNS,
 )
 from .roles import doc_roles, group_role, np_words, role_of
 from .status import follow_up, main_news, status_of
@@ -45,6 +45,32 @@ def _is_charge_sense(tok) -> bool:
             any(p.dep_ == "prep" and p.lower_ in {"at", "against"} for p in c.children)
             for c in tok.children) or \
         any(c.lower_ in CHARGE_CRIMES for c in tok.children)
+
+
+def _custody_verb(tok, lem: str) -> bool:
+    """Verbs that mean detention only in some uses: "X was held", "police are holding X
+    for questioning", "X was picked up / rounded up", "nabbed". Not "held talks", "held
+    a rally", "picked up the phone": the object or subject must be a person."""
+    if lem in CUSTODY_VERBS:
+        pass
+    elif lem in PHRASAL_CUSTODY and any(c.dep_ == "prt" and c.lower_ == "up" for c in tok.children):
+        pass
+    else:
+        return False
+    passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in tok.children) or \
+        tok.tag_ == "VBN" and tok.dep_ in {"acl", "ROOT", "conj"} and not any(c.dep_ == "dobj" for c in tok.children)
+    if lem == "hold" and any(g.lower_ in {"contempt", "responsible", "accountable", "liable", "hostage"}
+                             for c in tok.children for g in [c, *c.children]):
+        return False  # "held in contempt of court", "held responsible"
+    if lem == "hold" and not passive:
+        # active "hold" detains only "for questioning" / "in custody" / "incommunicado"
+        return any(c.dep_ == "prep" and c.lower_ == "for" and any(g.lower_ == "questioning" for g in c.children)
+                   for c in tok.children) or any(c.lower_ == "incommunicado" for c in tok.children)
+    args = [c for c in tok.children if c.dep_ in {"dobj", "nsubjpass", "nsubj"}]
+    if tok.dep_ == "acl":
+        args.append(tok.head)
+    return any(a.ent_type_ == "PERSON" or a.lemma_.lower() in PERSON_NOUNS or a.lower_ in PERSON_NOUNS
+               or a.lower_ in {"he", "she", "him", "her", "they", "them"} for a in args)
 
 
 def _headline_passive(tok) -> bool:
@@ -75,6 +101,8 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
             (tok.pos_ == "ADJ" and tok.dep_ == "amod" and tok.lower_.endswith("ed")) or \
             (tok.pos_ == "NOUN" and any(c.dep_ in {"dobj", "nsubjpass"} for c in tok.children))
         # (a "noun" with an object is a verb the tagger missed: "Police arrest Chadema leader X")
+        if is_verb and lem not in VERB_ACTIONS and _custody_verb(tok, lem):
+            lem = "detain"  # "held on terrorism suspicion", "picked up by police", "nabbed"
         if is_verb and lem in VERB_ACTIONS:
             action = VERB_ACTIONS[lem]
             if action == "charge" and not _is_charge_sense(tok):

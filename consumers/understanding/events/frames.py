@@ -138,7 +138,12 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
         sent = ctx.sentence_of(tok.idx)
         if sent is None:
             continue
-        status, why = status_of(tok, is_noun, sent, ctx)
+        gov = tok.head.head
+        if is_noun and lem in STATE_NOUNS and tok.dep_ == "pobj" and lemma(gov) in VERB_ACTIONS:
+            # "refuses to remand X in custody": the state is as real as the verb it completes
+            status, why = status_of(gov, False, sent, ctx)
+        else:
+            status, why = status_of(tok, is_noun, sent, ctx)
         place, time = place_time(tok, ctx)
         agent_name = None
         if agent is not None:
@@ -174,7 +179,7 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
                 place=place, time=time, status=status, details=details,
             ))
     frames = _name_the_described(frames, described, mentions, person_roles)
-    frames = _resolve_descriptions(frames)
+    frames = _resolve_descriptions(frames, max(lead) + 2 if lead else 0)
     frames = _name_the_lead_description(frames, lead)
     frames = follow_up(frames, ctx.lead_ids)
     return tuple(main_news(frames, doc, sentences, headline_end, body_sents))
@@ -204,7 +209,7 @@ def _name_the_lead_description(frames: list, lead: set) -> list:
             for f in frames]
 
 
-def _resolve_descriptions(frames: list) -> list:
+def _resolve_descriptions(frames: list, window: int = 1 << 30) -> list:
     """"Police arrest opposition leader" over "... arrested opposition leader Kem Sokha":
     a frame about one unnamed person ("the opposition leader") is about the story's
     named target of the same role when there is exactly one; otherwise it stays
@@ -213,14 +218,22 @@ def _resolve_descriptions(frames: list) -> list:
     for f in frames:
         if f.target and f.details.get("target_kind") in {"person", "pronoun"}:
             named.setdefault(f.target_role, set()).add(f.target)
+    near: dict[str, set[str]] = {}  # the same, named in the lead or just after it
+    for f in frames:
+        if f.target and f.details.get("target_kind") in {"person", "pronoun"} and f.sentence.index <= window:
+            near.setdefault(f.target_role, set()).add(f.target)
     out = []
     for f in frames:
         who = named.get(f.target_role, ())
+        which = f"the story's only {f.target_role} target"
+        if len(who) > 1 and len(near.get(f.target_role, ())) == 1:
+            who = near[f.target_role]  # "The jailed leader ..." then "Demirtas, the co-leader ..."
+            which = f"the only {f.target_role} target named by the lead"
         if f.details.get("describes_person") and len(who) == 1:
             (name,) = who
             phrase = f.details["target_phrase"]
-            f = replace(f, target=name, role_evidence=f"{f.role_evidence}; '{phrase}' is {name}, "
-                        f"the story's only {f.target_role} target", details={**f.details, "target_kind": "description"})
+            f = replace(f, target=name, role_evidence=f"{f.role_evidence}; '{phrase}' is {name}, {which}",
+                        details={**f.details, "target_kind": "description"})
         out.append(f)
     return out
 

@@ -86,7 +86,7 @@ SUBORDINATORS = frozenset({"after", "since", "following", "before", "until", "de
 # Custody that ended in death is not an arrest: "four opposition members die in custody".
 DEATH_LEMMAS = frozenset({"die", "died", "dies", "perish", "death"})
 # Detention that goes on: "court extends remand", "X remains in jail".
-CONTINUE_LEMMAS = frozenset({"extend", "prolong", "renew", "lengthen", "remain", "languish", "stay"})
+CONTINUE_LEMMAS = frozenset({"extend", "prolong", "renew", "lengthen", "remain", "languish", "stay", "keep"})
 NEG_WORDS = frozenset({"not", "n't", "never", "no"})
 
 # Events that, when they are what the headline or the lead sentence is about, make an

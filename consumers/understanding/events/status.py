@@ -40,7 +40,8 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
     if len(heads) > 1 and heads[1].lemma_.lower() in REFUSAL_LEMMAS and tok.dep_ == "xcomp" and not is_noun:
         return "negated", f"'{heads[1].text}' the {tok.text}"  # "court refuses to remand X in custody"
     if is_noun and tok.dep_ == "pobj" and tok.head.lower_ in {"in", "over", "for"} \
-            and lemma(tok.head.head) in ARREST_LEMMAS and tok.head.head.i != tok.i:
+            and lemma(tok.head.head) in ARREST_LEMMAS and tok.head.head.i != tok.i \
+            and any(c.dep_ == "poss" or c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
         # "12 charged in detention of opposition leader": what others are charged over
         return "background", f"what '{tok.head.head.text}' is over"
     if is_noun and tok.dep_ == "pobj" and tok.head.lower_ in {"against", "over"} \

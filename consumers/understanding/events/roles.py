@@ -18,11 +18,6 @@ from .lexicon import (
 # Words that say opposition outright, which outrank a profession ("opposition activist").
 EXPLICIT_OPPOSITION = OPPOSITION_WORDS | {"pro-democracy"}
 
-class _None:
-    label = ""
-
-
-_NO = _None()
 ORGANISATION_NOUNS = frozenset({"party", "alliance", "coalition", "movement", "front", "bloc", "union"})
 
 # Role evidence from a list someone curated, which outranks a title seen in the story.
@@ -321,7 +316,8 @@ def _its_party(tok, ctx: FrameContext) -> tuple[str, str] | None:
     if its is None or not any(w.lower_ in FIGURE_NOUNS or w.lemma_.lower() in FIGURE_NOUNS for w in words):
         return None
     for w in reversed(tok.doc[its.sent.start:its.i]):
-        if w.lemma_.lower() in ORGANISATION_NOUNS or (ctx.mention_at(w.idx) or _NO).label == "ORG":
+        m = ctx.mention_at(w.idx)
+        if w.lemma_.lower() in ORGANISATION_NOUNS or m is not None and m.label == "ORG":
             phrase = np_words(w)
             if has_opposition(phrase):
                 return "opposition", f"'{its.text}' is '{' '.join(t.text for t in sorted(phrase, key=lambda t: t.i))}'"

@@ -37,6 +37,8 @@ LABELS = ROOT / "tests" / "labels"
 DEVSET_DIR = LABELS / "devset"
 JOURNALISTS = LABELS / "journalists.tsv"
 PAGES_CACHE = ROOT / ".cache" / "devset" / "pages"
+# where, in a cached page, the headline and the story of an rss or wire item are (pointers only)
+SPANS = LABELS / "page_spans.tsv"
 
 COLUMNS = ("id", "source", "ref", "query", "form", "label", "kind", "person", "country", "year", "reason")
 SOURCES = frozenset({"pages", "reuters", "feeds"})
@@ -250,7 +252,45 @@ def _feeds(items: list[Item], eval_data: Path) -> None:
         item.published = day or item.published
 
 
-def _pages(items: list[Item], cache_dir: Path) -> None:
+@dataclass(frozen=True)
+class Span:
+    """Line indices into a page's non-empty stripped lines: the title, and the story's [start, end)."""
+    title: int
+    start: int
+    end: int | None
+
+
+def read_spans(path: Path | str = SPANS) -> dict[str, Span]:
+    """id -> Span from the spans file (header ``id title from to``); {} if there is none."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    spans: dict[str, Span] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        cells = line.rstrip("\n").split("\t")
+        if number == 1 or not line.strip() or line.startswith("#"):
+            continue
+        try:
+            spans[cells[0]] = Span(int(cells[1]), int(cells[2]),
+                                   int(cells[3]) if len(cells) > 3 and cells[3].strip() else None)
+        except (IndexError, ValueError):
+            raise LabelError(f"{path}:{number}: expected id, title, from and an optional to") from None
+    return spans
+
+
+def cut_span(text: str, span: Span | None) -> tuple[str, str]:
+    """(headline, body) of an rss or wire item carried on a page.
+
+    Without a span, the first line is the headline and the rest the body."""
+    if span is None:
+        head, _, rest = text.strip().partition("\n")
+        return head.strip(), rest.strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    head = lines[span.title] if 0 <= span.title < len(lines) else ""
+    return head, "\n".join(lines[span.start:span.end])
+
+
+def _pages(items: list[Item], cache_dir: Path, spans: dict[str, Span]) -> None:
     for item in items:
         path = page_cache_path(item.ref, cache_dir)
         if not path.exists():
@@ -258,23 +298,22 @@ def _pages(items: list[Item], cache_dir: Path) -> None:
             continue
         text = path.read_text(encoding="utf-8")
         if item.form in {"rss", "wire"}:
-            # rss: the title line and the summary; wire (agency copy carried on a page):
-            # the headline line and the story from its dateline on
-            head, _, rest = text.strip().partition("\n")
-            item.headline, item.body = head.strip(), rest.strip()
+            # rss: the title and the one- or two-sentence lead; wire (agency copy carried on a
+            # page): the headline and the story from its dateline on, as a feed delivers them
+            item.headline, item.body = cut_span(text, spans.get(item.id))
         else:  # the analyzer has to find the headline in the page text itself
             item.headline, item.body = "", text
 
 
 def load_texts(items: list[Item], eval_data: Path | str = EVAL_DATA,
-               cache_dir: Path | str = PAGES_CACHE) -> list[Item]:
+               cache_dir: Path | str = PAGES_CACHE, spans: Path | str = SPANS) -> list[Item]:
     """Fill headline, body and published of each item; returns the items without a text."""
     eval_data, cache_dir = Path(eval_data), Path(cache_dir)
     for item in items:
         item.missing = ""
     _reuters([i for i in items if i.source == "reuters"], eval_data)
     _feeds([i for i in items if i.source == "feeds"], eval_data)
-    _pages([i for i in items if i.source == "pages"], cache_dir)
+    _pages([i for i in items if i.source == "pages"], cache_dir, read_spans(spans))
     return [i for i in items if not i.has_text]
 
 
@@ -344,9 +383,19 @@ def check(sets: dict[str, list[Path]], eval_data: Path | str = EVAL_DATA,
             print(f"  INVALID: {exc}", file=out)
             status = 1
             continue
+        try:
+            spans = read_spans()
+        except LabelError as exc:
+            print(f"  INVALID: {exc}", file=out)
+            return 1
         load_texts(items, eval_data, cache_dir)
         print(coverage(items), file=out)
         print(missing_report(items), file=out)
+        unspanned = [i.id for i in items
+                     if i.source == "pages" and i.form in {"rss", "wire"} and i.id not in spans]
+        if unspanned:
+            print(f"  {len(unspanned)} rss/wire page item(s) without a span in {SPANS.name} "
+                  f"(first line taken as the headline): {', '.join(unspanned[:10])}", file=out)
     return status
 
 

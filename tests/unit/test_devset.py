@@ -156,7 +156,7 @@ def test_texts_for_each_source(tmp_path):
                    row("pg-3", "pages", "https://p.example/gone", "q", "page"),
                    row("rt-zz", "reuters", "zz", "-", "wire"))
     items = {i.id: i for i in load_labels([labels])}
-    missing = load_texts(list(items.values()), data, cache)
+    missing = load_texts(list(items.values()), data, cache, tmp_path / "no-spans.tsv")
     assert {i.id for i in missing} == {"fd-2", "pg-3", "rt-zz"}
     assert "not re-collected" in items["pg-3"].missing
     rt = items["rt-a1"]
@@ -280,6 +280,24 @@ def test_regions():
 
 
 # ---------------------------------------------------------------- the real label files
+
+def test_spans_cut_the_headline_and_the_story_out_of_a_page(tmp_path):
+    from bench.devset import Span, cut_span, read_spans
+
+    page = "Site menu\n\nFicta arrested in Freedonia\n\nFREEDONIA (AP) - Police held Ficta.\nShe denies it.\nRelated: other\n"
+    spans_file = tmp_path / "spans.tsv"
+    spans_file.write_text("id\ttitle\tfrom\tto\npg-w\t1\t2\t4\npg-r\t1\t2\t3\npg-x\t-1\t2\t\n")
+    spans = read_spans(spans_file)
+    assert spans["pg-x"] == Span(-1, 2, None)
+    assert cut_span(page, spans["pg-w"]) == ("Ficta arrested in Freedonia",
+                                              "FREEDONIA (AP) - Police held Ficta.\nShe denies it.")
+    assert cut_span(page, spans["pg-r"]) == ("Ficta arrested in Freedonia", "FREEDONIA (AP) - Police held Ficta.")
+    assert cut_span(page, spans["pg-x"])[0] == ""
+    assert cut_span(page, None)[0] == "Site menu"
+    spans_file.write_text("id\ttitle\tfrom\tto\npg-w\tone\t2\n")
+    with pytest.raises(LabelError, match="spans.tsv:2"):
+        read_spans(spans_file)
+
 
 def test_the_real_label_files_are_valid():
     files = devset.devset_files()

@@ -13,7 +13,8 @@ from typing import Iterable
 from . import entities as entity_mod
 from .events import find_frames
 from .gazetteer import CITY_NAMES, COUNTRY_NAMES, NATIONALITY_NAMES, REGION_NAMES
-from .language import not_english_note
+from .events.other_languages import cue_frames
+from .language import NOT_ENGLISH, not_english_note
 from .limits import DEFAULT_CAPS, Caps, bound, pipe_chunks
 from .model import Analysis, Sentence
 from .party_kb import PartyKB, load_party_kb
@@ -173,6 +174,11 @@ class Analyzer:
         sentences = sentences_of(doc, layout)
         frames = find_frames(doc, layout, sentences, mentions, ents, headline_end, dateline, wl,
                              kb=self.parties, on=on)
+        if any(n.startswith(NOT_ENGLISH) for n in notes) and not any(
+                f.status == "reported" and f.target for f in frames):
+            # the English parse of foreign copy finds next to nothing: cue words as well
+            # (telegraphic English that merely looks foreign keeps its own frames)
+            frames += cue_frames(layout, sentences, headline_end)
         return Analysis(
             text=original, headline_end=headline_end, dateline=dateline, sentences=sentences,
             mentions=mentions, entities=ents, events=frames, extractor_version=EXTRACTOR_VERSION,

@@ -14,6 +14,7 @@ _FUNCTION_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+")
 MIN_WORDS = 25
 MIN_SHARE = 0.08
+NOT_ENGLISH = "the text does not read as English"
 
 
 def english_share(text: str, limit: int = 3000) -> tuple[float, int]:
@@ -29,5 +30,5 @@ def not_english_note(text: str) -> str | None:
     share, n = english_share(text)
     if n < MIN_WORDS or share >= MIN_SHARE:
         return None
-    return (f"the text does not read as English ({share:.0%} English function words in {n} words): "
+    return (f"{NOT_ENGLISH} ({share:.0%} English function words in {n} words): "
             "the English model's entities and events are unreliable")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .wire_text import is_dateline_line
+
 # Only the top of a page carries furniture worth finding; a story's own text follows.
 _SCAN_LINES = 14
 _SCAN_CHARS = 3000
@@ -66,6 +68,16 @@ _WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*")
 # Lower-case words a title-cased headline leaves small.
 _SMALL = frozenset("a an the and but or nor for of in on at to by as from with vs via over into "
                    "after amid before off up out per than".split())
+# The arrest-family words, which a Title-Cased headline capitalises but which are never
+# names ("Court Sentences Opposition Leader To 5 Years In Prison"): lower-cased even when
+# the story does not use them, so the parser sees the verb.
+_EVENT_WORDS = frozenset(
+    f"{stem}{end}" for stem in ("arrest", "detain", "jail", "imprison", "charge", "indict", "remand",
+                                "sentence", "apprehend", "rearrest", "re-arrest", "incarcerate")
+    for end in ("", "s", "d", "ed", "ing")
+) | frozenset("sentencing charging incarcerating held holds nabbed nabs seized seizes detention custody "
+              "prison prisons years months upheld upholds convicted convicts acquitted acquits released releases "
+              "freed frees".split())
 
 
 @dataclass(frozen=True)
@@ -141,7 +153,7 @@ def truecase_title(line: str, known: dict[str, str]) -> str:
         form = known.get(w.lower())
         if form is not None and len(form) == len(w):
             return form
-        return w.lower() if w.lower() in _SMALL else w
+        return w.lower() if w.lower() in _SMALL or w.lower() in _EVENT_WORDS else w
     return _WORD.sub(fix, line)
 
 
@@ -155,6 +167,27 @@ def _lines(text: str, limit: int):
             end = len(text)
         yield pos, end
         pos = end + 1
+
+
+def _lead_at_dateline(body: str, first_end: int, lead: int, furniture: list) -> int:
+    """Story highlights above the story: "De Lima has denied involvement" and then
+    "Manila, Philippines (CNN)". Unpunctuated lines followed within a few lines by an
+    agency dateline are bullets; the story (the lead) starts at the dateline."""
+    if re.search(r"[.!?\"\u201d']\s*$", body[lead:first_end]):
+        return lead
+    bullets = [(lead, first_end)]
+    for i, (start, end) in enumerate(_lines(body[first_end + 1:], _SCAN_CHARS)):
+        start, end = start + first_end + 1, end + first_end + 1
+        line = body[start:end]
+        if not line.strip():
+            continue
+        if is_dateline_line(line):
+            furniture.extend(bullets)
+            return start
+        if i >= 8 or re.search(r"[.!?\"\u201d']\s*$", line):
+            return lead
+        bullets.append((start, end))
+    return lead
 
 
 def read_layout(headline: str, body: str) -> tuple[bool, PageLayout]:
@@ -188,6 +221,7 @@ def read_layout(headline: str, body: str) -> tuple[bool, PageLayout]:
             titles.append((content, end))
             continue
         lead = content
+        lead = _lead_at_dateline(body, end, lead, furniture)
         break
     if lead is None and len(titles) < 2:
         # no running text found near the top: nothing to tell apart, leave it as it is

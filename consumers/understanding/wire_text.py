@@ -12,7 +12,10 @@ from dataclasses import dataclass
 # "PHNOM PENH (Reuters) - ", "MARRAKESH, Morocco/CHICAGO (Reuters) - "
 _REUTERS_DATELINE = re.compile(
     r"^(?P<lead>\s*)(?P<place>[A-Z][^\n()]{0,80}?)\s*\((?:Reuters|REUTERS|AP|AFP|IANS|PTI|ANI|UNI|BSS|APP|Xinhua|XINHUA|dpa|DPA|Bernama|AA|EFE|TASS|"
-    r"UPI|AFP/Getty|RFE/RL|VOA|CNN|IRNA|KUNA|WAM|SPA|Anadolu|Agencies|AP Photo)\)\s*[-\u2013\u2014:]+\s*"
+    r"UPI|AFP/Getty|RFE/RL|VOA|CNN|IRNA|KUNA|WAM|SPA|Anadolu|Agencies|AP Photo)\)"
+    # the dash may be lost in scraped copy: "Manila, Philippines (CNN) One of ...", or the
+    # dateline stands alone on its line
+    r"(?:\s*[-\u2013\u2014:]+|[ \t]*(?=\n)|[ \t]+(?=[A-Z\"\u201c]))\s*"
 )
 # "MOSCOW -- ", "ISLAMABAD: ", "NAIROBI, Kenya \u2014 ": a capitals place and a dash or colon
 _CAPS_DATELINE = re.compile(
@@ -61,6 +64,11 @@ class Dateline:
     place: str
     start: int
     end: int  # end of the whole "PLACE (Reuters) - " prefix
+
+
+def is_dateline_line(line: str) -> bool:
+    """A line that is, or starts with, an agency dateline: "Manila, Philippines (CNN)"."""
+    return bool(_REUTERS_DATELINE.match(line.strip() + "\n"))
 
 
 def find_dateline(body: str) -> Dateline | None:

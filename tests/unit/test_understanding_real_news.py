@@ -169,3 +169,73 @@ def test_publication_dates_read_from_strings_and_datetimes():
     assert as_date(dt.datetime(2017, 9, 3, 12)) == dt.date(2017, 9, 3)
     assert as_date("not a date") is None and as_date(None) is None
 
+
+
+# --- Understanding 2, second pass: shapes seen in the dev set ----------------------------
+
+def test_a_group_listed_with_opposition_figures_shares_their_role(analyzer):
+    a = analyzer.analyse("Opposition figures, ex-diplomat detained in Norvale",
+                         "Norvale's prosecutor ordered the detention of a former diplomat and others.")
+    lead = [f for f in a.events if f.sentence.index == 0]
+    assert lead and lead[0].target_role == "opposition"
+    assert "listed with" in lead[0].role_evidence
+
+
+def test_a_title_cased_headline_keeps_its_verb(analyzer):
+    a = analyzer.analyse("Norvale Court Sentences Opposition Leader Ana Vell To 5 Years In Prison",
+                         "A court in the fictional state of Norvale on Tuesday upheld the conviction of "
+                         "opposition leader Ana Vell.")
+    assert any(f.target == "Ana Vell" and f.action == "jail" for f in reported(a))
+
+
+def test_prison_terms_handed_to_a_group(analyzer):
+    a = analyzer.analyse("Norvale hands prison terms to dozens of opposition figures",
+                         "A Norvale court on Friday handed prison terms to dozens of opposition figures.")
+    frames = reported(a)
+    assert frames and frames[0].action == "jail"
+
+
+def test_former_ministers_are_not_a_group_of_officials(analyzer):
+    a = analyzer.analyse("", "Police on Tuesday arrested two former Norvale ministers at their homes.")
+    assert not reported(a, "government")
+
+
+def test_a_verbless_behind_bars_headline_names_its_target(analyzer):
+    a = analyzer.analyse("Top Norvale Journalist Behind Bars",
+                         "Norvale's best-known investigative reporter spent her first night in a cell.")
+    assert reported(a, "journalist")
+
+
+def test_a_newsroom_staff_are_journalists(analyzer):
+    a = analyzer.analyse("Norvale detains top staff of the Vell Gazette daily",
+                         "Police in the fictional state of Norvale detained the editor and other staff of the "
+                         "Vell Gazette newspaper on Monday.")
+    assert reported(a, "journalist")
+
+
+# --- copy that is not English: cue words (fictional texts) -----------------------------
+
+ES_BODY = ("La policía de la república ficticia de Norvalia ha detenido este lunes a la periodista Ana Vell, "
+           "según informó su diario. La detención se produjo en su casa de la capital, donde los agentes "
+           "registraron su ordenador y sus cuadernos durante varias horas sin una orden judicial.")
+
+
+def test_a_spanish_story_gives_an_unnamed_journalist_frame(analyzer):
+    a = analyzer.analyse("Norvalia detiene a una periodista", ES_BODY)
+    assert any("not read as English" in n for n in a.limits)
+    frames = reported(a, "journalist")
+    assert frames and frames[0].details.get("cues") and "not English" in frames[0].role_evidence
+
+
+def test_a_release_in_the_lead_makes_the_cue_frame_only_possible(analyzer):
+    a = analyzer.analyse("Norvalia: periodista Ana Vell liberada tras tres días detenida", ES_BODY)
+    assert not reported(a, "journalist")
+    assert any(f.status == "possible" for f in a.events if f.details.get("cues"))
+
+
+def test_opposition_supporters_are_a_crowd_not_opposition_figures(analyzer):
+    body = ("La policía de Norvalia ha detenido este domingo a decenas de partidarios de la oposición "
+            "que se manifestaban en la plaza central de la capital, según los organizadores de la marcha, "
+            "que denunciaron el uso de gases contra una protesta pacífica y sin incidentes.")
+    a = analyzer.analyse("Decenas de partidarios de la oposición detenidos en Norvalia", body)
+    assert not reported(a, "opposition")

@@ -193,7 +193,26 @@ def state_args(tok):
         targets = [gov.head]
     if not targets and gov.dep_ in {"xcomp", "ccomp", "conj"}:
         targets = [c for c in gov.head.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"}]
+    if not targets and gov.pos_ in {"NOUN", "PROPN"} and prep.lower_ == "behind" and (
+            gov.ent_type_ == "PERSON" or gov.lemma_.lower() in PERSON_NOUNS or gov.lower_ in PERSON_NOUNS):
+        targets = [gov]  # a verbless headline: "Top Azerbaijani Journalist Behind Bars"
     return [x for t in targets for x in _expand_conj(t)], None
+
+
+_NOT_RECIPIENTS = frozenset({"year", "month", "week", "day", "life", "death", "prison", "jail", "term"})
+
+
+def term_args(tok):
+    """Who gets a prison term handed down: "hands prison terms to X", "gave X a jail
+    sentence", "prison sentences ... to dozens of opposition leaders"."""
+    verb = tok.head
+    targets = [c for c in verb.children if c.dep_ in {"dative", "iobj"}]
+    for p in [c for c in verb.children if c.dep_ == "prep"] + [t for t in tok.subtree if t.dep_ == "prep"]:
+        if p.lower_ in {"to", "on"}:
+            targets += [o for o in p.children if o.dep_ == "pobj" and o.pos_ in {"NOUN", "PROPN", "PRON"}
+                        and o.lemma_.lower() not in _NOT_RECIPIENTS]
+    agent = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return [x for t in dict.fromkeys(targets) for x in _expand_conj(t)], agent
 
 
 

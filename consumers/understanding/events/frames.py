@@ -18,13 +18,13 @@ from ..model import EventFrame
 from ..party_kb import PartyKB
 from ..titles import PERSON_NOUNS
 from ..watchlist import EMPTY, Watchlist
-from .arguments import noun_args, place_time, resolve_target, state_args, verb_args
+from .arguments import noun_args, place_time, resolve_target, state_args, term_args, verb_args
 from .index import FrameContext, lemma
 from .lexicon import (
-    AIM_VERBS, CHARGE_CRIMES, CUSTODY_VERBS, NOUN_ACTIONS, PHRASAL_CUSTODY, SENTENCE_TERMS, STATE_NOUNS,
-    STATE_PREPS, VERB_ACTIONS, WARRANT_NOUNS,
+    AIM_VERBS, CHARGE_CRIMES, CRITIC_NOUNS, CUSTODY_VERBS, NOUN_ACTIONS, PHRASAL_CUSTODY, SENTENCE_TERMS, STATE_NOUNS,
+    PROFESSION_ROLES, STATE_PREPS, TERM_NOUNS, TERM_VERBS, VERB_ACTIONS, WARRANT_NOUNS,
 )
-from .roles import doc_roles, group_role, np_words, role_of
+from .roles import EXPLICIT_OPPOSITION, doc_roles, group_role, np_words, role_of
 from .status import follow_up, main_news, status_of
 
 EVENT = "arrest"
@@ -70,6 +70,14 @@ def _custody_verb(tok, lem: str) -> bool:
                or a.lower_ in {"he", "she", "him", "her", "they", "them"} for a in args)
 
 
+def _headline_noun_verb(tok, lem: str, headline_end: int) -> bool:
+    """"Court sentences opposition leader X to five years": a headline's present-tense
+    verb that the tagger read as a noun compound of the person it happens to."""
+    return tok.idx < headline_end and tok.dep_ == "compound" and tok.tag_ == "NNS" and lem in VERB_ACTIONS \
+        and tok.i > tok.sent.start and tok.doc[tok.i - 1].pos_ in {"NOUN", "PROPN"} \
+        and (tok.head.ent_type_ == "PERSON" or tok.head.lemma_.lower() in PERSON_NOUNS)
+
+
 def _headline_passive(tok) -> bool:
     """Headlines drop the auxiliary: "X arrested", "X detained over protests" are
     passives whose subject is the one arrested. An active past ("Police arrested")
@@ -94,19 +102,23 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     described: list = []  # lead frames about one unnamed opposition figure
     for tok in doc:
         lem = lemma(tok)
+        status_tok = None
         is_verb = tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB") or \
             (tok.pos_ == "ADJ" and tok.dep_ == "amod" and tok.lower_.endswith("ed")) or \
             (tok.pos_ == "NOUN" and any(c.dep_ in {"dobj", "nsubjpass"} for c in tok.children))
         # (a "noun" with an object is a verb the tagger missed: "Police arrest Chadema leader X")
+        headline_verb = _headline_noun_verb(tok, lem, headline_end)
+        is_verb = is_verb or headline_verb
         if is_verb and lem not in VERB_ACTIONS and _custody_verb(tok, lem):
             lem = "detain"  # "held on terrorism suspicion", "picked up by police", "nabbed"
         if is_verb and lem in VERB_ACTIONS:
             action = VERB_ACTIONS[lem]
             if action == "charge" and not _is_charge_sense(tok):
                 continue
-            if lem == "sentence" and not any(t.lower_ in SENTENCE_TERMS for t in tok.subtree):
+            if lem == "sentence" and not any(t.lower_ in SENTENCE_TERMS
+                                             for t in (tok.head if headline_verb else tok).subtree):
                 continue
-            targets, agent = verb_args(tok)
+            targets, agent = ([tok.head], None) if headline_verb else verb_args(tok)
             if not targets and agent is not None and tok.idx < headline_end and _headline_passive(tok):
                 targets, agent = [agent], None  # "Opposition leader Kem Sokha arrested for treason"
             is_noun = False
@@ -130,6 +142,14 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
                 # a headline verb parsed as a noun: "Tanzanian police arrest Chadema leader X"
                 targets = [c for c in tok.children if c.dep_ == "appos"]
                 is_noun = not targets
+        elif tok.pos_ == "NOUN" and lem in TERM_NOUNS and tok.dep_ in {"dobj", "nsubjpass"} \
+                and lemma(tok.head) in TERM_VERBS and any(t.lower_ in {"prison", "jail"} for t in tok.subtree):
+            # "Tunisia hands prison terms to dozens of opposition figures"
+            action = "jail"
+            targets, agent = term_args(tok)
+            if not targets:
+                continue
+            is_noun, status_tok = False, tok.head  # the verb that hands the term down
         else:
             continue
         sent = ctx.sentence_of(tok.idx)
@@ -140,7 +160,7 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
             # "refuses to remand X in custody": the state is as real as the verb it completes
             status, why = status_of(gov, False, sent, ctx)
         else:
-            status, why = status_of(tok, is_noun, sent, ctx)
+            status, why = status_of(status_tok if status_tok is not None else tok, is_noun, sent, ctx)
         place, time = place_time(tok, ctx)
         agent_name = None
         if agent is not None:
@@ -178,8 +198,31 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     frames = _name_the_described(frames, described, mentions, person_roles)
     frames = _resolve_descriptions(frames, max(lead) + 2 if lead else 0)
     frames = _name_the_lead_description(frames, lead)
+    frames = _critic_by_trade(frames, lead)
     frames = follow_up(frames, ctx.lead_ids)
     return tuple(main_news(frames, doc, sentences, headline_end, body_sents))
+
+
+def _critic_by_trade(frames: list, lead: set) -> list:
+    """"Police arrest staunch government critic" over "police arrested journalist X, a
+    known government critic": the critic the headline describes is the one person the
+    lead names as arrested, and that person's trade (journalist, activist) is the role."""
+    named = {(f.target, f.target_role) for f in frames if f.target and f.sentence.index in lead
+             and f.details.get("target_kind") in {"person", "pronoun"} and f.status == "reported"}
+    if len(named) != 1:
+        return frames
+    ((name, trade),) = named
+    if trade not in PROFESSION_ROLES or trade == "crowd":
+        return frames
+    out = []
+    for f in frames:
+        words = set(f.details.get("target_phrase", "").lower().split())
+        if not f.target and f.target_role == "opposition" and f.sentence.index in lead and words & CRITIC_NOUNS \
+                and not words & EXPLICIT_OPPOSITION:
+            f = replace(f, target_role=trade,
+                        role_evidence=f"{f.role_evidence}; the '{f.details['target_phrase']}' is {name}, a {trade}")
+        out.append(f)
+    return out
 
 
 def _name_the_lead_description(frames: list, lead: set) -> list:

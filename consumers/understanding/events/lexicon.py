@@ -81,6 +81,7 @@ FORMER_WORDS = frozenset({"former", "ex", "ex-", "ousted", "deposed", "exiled", 
 UNTRUE_WORDS = frozenset({"false", "untrue", "fake", "baseless", "unfounded", "fabricated", "wrong",
                           "erroneous", "misleading", "inaccurate"})
 # A governing verb that says the arrest did not happen: "court refuses to remand X".
+REPORT_NOUNS = frozenset({"report", "claim", "news", "rumour", "rumor", "story", "allegation", "publication", "post"})
 REFUSAL_LEMMAS = frozenset({"refuse", "reject", "decline", "deny", "fail", "overrule"})
 SUBORDINATORS = frozenset({"after", "since", "following", "before", "until", "despite"})
 # Custody that ended in death is not an arrest: "four opposition members die in custody".
@@ -134,6 +135,17 @@ PROFESSION_ROLES = {
                           "robber", "robbers", "murderer", "killer", "fraudster", "gangster", "gang",
                           "kingpin", "insurgent", "insurgents", "jihadist", "jihadists", "extremist"}),
 }
+QUANTITY_NOUNS = frozenset({"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "score", "scores",
+                            "number", "handful", "couple", "several", "some", "many", "most", "all", "both"})
+# prison terms handed down: "hands prison terms to dozens of ...", "gave him a jail sentence"
+TERM_NOUNS = frozenset({"sentence", "term"})
+TERM_VERBS = frozenset({"hand", "deliver", "give", "impose", "mete", "issue", "pass", "slap", "award"})
+# "staff of the daily", "employees of the TV channel": a newsroom's people are journalists
+STAFF_NOUNS = frozenset({"staff", "staffer", "staffers", "employee", "employees", "worker", "workers",
+                         "people", "member", "members", "executive", "executives", "crew"})
+MEDIA_NOUNS = frozenset({"newspaper", "daily", "paper", "weekly", "magazine", "tv", "television", "channel",
+                         "broadcaster", "radio", "outlet", "newsroom", "tabloid", "gazette"})
+# not "agency" or "station": aid agencies and police stations have staff too
 PROFESSION_OF = {w: role for role, words in PROFESSION_ROLES.items() for w in words}
 # Relative clauses that say what a person belongs to ("who belongs to the opposition").
 # ("represent" is not one: a lawyer "who represented dissidents" is no dissident.)

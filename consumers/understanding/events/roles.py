@@ -12,7 +12,7 @@ from ..watchlist import Watchlist
 from .index import FrameContext
 from .lexicon import (
     CANDIDACY_WORDS, CANDIDATE_NOUNS, CRITIC_NOUNS, CRITICIZED, CROWD_NOUNS, DEPUTY_NOUNS, FIGURE_NOUNS, FORMER_WORDS,
-    LOCAL_OFFICES, MEMBERSHIP_VERBS, PROFESSION_OF, RULING_WORDS,
+    LOCAL_OFFICES, MEDIA_NOUNS, MEMBERSHIP_VERBS, PROFESSION_OF, QUANTITY_NOUNS, RULING_WORDS, STAFF_NOUNS,
 )
 
 # Words that say opposition outright, which outrank a profession ("opposition activist").
@@ -327,9 +327,58 @@ def _its_party(tok, ctx: FrameContext) -> tuple[str, str] | None:
 
 def group_role(tok, ctx: FrameContext) -> tuple[str, str]:
     """Role of an unnamed group ("three opposition lawmakers"): only figures count as
-    opposition; crowds of supporters or protesters are a different story."""
+    opposition; crowds of supporters or protesters are a different story. A group
+    listed with an opposition group shares the event: "Opposition figures, ex-diplomat
+    detained" (the parser makes the last of the list the target)."""
+    role = _own_group_role(tok, ctx)
+    if role[0] != "unknown":
+        return role
+    for other in _listed_with(tok):
+        theirs = _own_group_role(other, ctx)
+        if theirs[0] == "opposition":
+            return "opposition", f"{theirs[1]}, listed with '{tok.text}'"
+    return role
+
+
+def _listed_with(tok) -> list:
+    """The nouns coordinated or in apposition with ``tok``, one level up and down."""
+    out = [c for c in tok.children if c.dep_ in {"conj", "appos"} and c.pos_ in {"NOUN", "PROPN"}]
+    if tok.dep_ in {"conj", "appos"} and tok.head.pos_ in {"NOUN", "PROPN"}:
+        out.append(tok.head)
+    return out
+
+
+def media_staff(tok) -> str | None:
+    """"the top staff of Cumhuriyet daily", "people working for the newspaper": the
+    outlet noun (a newsroom's staff are its journalists)."""
+    if tok.lemma_.lower() not in STAFF_NOUNS and tok.lower_ not in STAFF_NOUNS:
+        return None
+    preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in {"of", "at", "from", "for"}]
+    preps += [p for c in tok.children if c.dep_ in {"acl", "relcl", "ccomp"} and c.lemma_.lower() == "work"
+              for p in c.children if p.dep_ == "prep" and p.lower_ in {"for", "at"}]
+    if tok.dep_ == "nsubj" and tok.head.lemma_.lower() == "work":  # "people working for ..." parsed upside down
+        preps += [p for p in tok.head.children if p.dep_ == "prep" and p.lower_ in {"for", "at"}]
+    for p in preps:
+        for o in p.children:
+            after = o.doc[o.i + 1] if o.i + 1 < len(o.doc) else None
+            if o.dep_ == "pobj" and (o.lemma_.lower() in MEDIA_NOUNS or o.pos_ == "PROPN" and after is not None
+                                     and after.lower_ in MEDIA_NOUNS):  # "of Cumhuriyet daily" (an adverb?)
+                return o.text
+    return None
+
+
+def _own_group_role(tok, ctx: FrameContext) -> tuple[str, str]:
     words = np_words(tok)
     head = tok.lemma_.lower()
+    if head in QUANTITY_NOUNS or tok.pos_ == "NUM":
+        # "dozens of opposition figures", "two of the party's leaders": the group is the "of"
+        inner = next((o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for o in c.children if o.dep_ == "pobj"), None)
+        if inner is not None:
+            return _own_group_role(inner, ctx)
+    outlet = media_staff(tok)
+    if outlet and not any(t.lower_ in EXPLICIT_OPPOSITION for t in words):
+        return "journalist", f"group '{tok.text}' of a news outlet ('{outlet}')"
     if head in CROWD_NOUNS or tok.lower_ in CROWD_NOUNS:
         return "crowd", f"group noun '{tok.text}'"
     trade = PROFESSION_OF.get(tok.lower_) or PROFESSION_OF.get(head)
@@ -350,7 +399,7 @@ def group_role(tok, ctx: FrameContext) -> tuple[str, str]:
     deputy = _deputy_of(tok, ctx)
     if deputy:
         return deputy
-    if any(t.lower_ in GOVERNMENT_WORDS for t in words):
-        return "government", "group of officials"
+    if any(t.lower_ in GOVERNMENT_WORDS and not _former(t) for t in words):
+        return "government", "group of officials"  # not "former ministers": out of office
     return "unknown", "unnamed group"
 

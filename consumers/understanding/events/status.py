@@ -9,7 +9,7 @@ from dataclasses import replace
 from ..model import Sentence
 from .index import FrameContext, lemma
 from .lexicon import (
-    ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, DEATH_LEMMAS,
+    REPORT_NOUNS, ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, DEATH_LEMMAS,
     ESCAPE_LEMMAS, MODALS, NEG_WORDS, PROTEST_LEMMAS, REFUSAL_LEMMAS, RELEASE_LEMMAS, RELEASE_NOUNS,
     STATE_PREPS, SUBORDINATORS, THREAT_NOUNS, THREAT_VERBS, UNTRUE_WORDS, WARRANT_NOUNS, WARRANT_VERBS,
 )
@@ -35,6 +35,13 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
         if h.lemma_.lower() == "deny" and any(t is tok or t.is_ancestor(tok) for t in h.children
                                               if t.dep_ == "ccomp"):
             return "negated", f"'{h.text}' that it happened"  # "police denied the reporter was arrested"
+    if any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children):
+        # "an erroneous report by a section of the media that X was arrested" (the
+        # that-clause often hangs off the wrong noun)
+        untrue = next((n for n in tok.sent if n.i < tok.i and n.lemma_.lower() in REPORT_NOUNS
+                       and any(c.dep_ == "amod" and c.lower_ in UNTRUE_WORDS for c in n.children)), None)
+        if untrue is not None:
+            return "negated", f"an untrue '{untrue.text}'"
     if tok.dep_ in {"acl", "relcl"} and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         return "background", "'the first ... to be arrested': a record, not an event"
     if len(heads) > 1 and heads[1].lemma_.lower() in REFUSAL_LEMMAS and tok.dep_ == "xcomp" and not is_noun:
@@ -106,7 +113,8 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
             return "died", f"'{h.text}' in custody"  # "four opposition members die in custody"
         if h is not tok and lem in CONTINUE_LEMMAS:
             return "continued", f"'{h.text}'"  # "court extends remand of X", "X remains in jail"
-    if tok.dep_ in {"amod", "compound", "nmod"} and not is_noun:
+    if tok.dep_ in {"amod", "compound", "nmod"} and not is_noun and not (
+            tok.tag_ == "NNS" and tok.idx < ctx.headline_end):  # "Court sentences leader X" (frames)
         return "background", "attributive ('the detained leader')"
     # background: outside the lead, dated in an earlier year, or subordinate in the lead
     dated = ctx.past_date_for(tok, is_noun)
@@ -138,9 +146,21 @@ def _competing_root(doc, sentence: Sentence, arrest_starts=frozenset()):
     for v in sorted(verbs, key=lambda t: t.i):
         if v.idx in arrest_starts:
             return None
-        if lemma(v) in COMPETING_LEMMAS or v.lower_ in COMPETING_WORDS:
+        if (lemma(v) in COMPETING_LEMMAS or v.lower_ in COMPETING_WORDS) and not _upholds_custody(v):
             return v
     return None
+
+
+_CUSTODY_RULINGS = frozenset({"conviction", "sentence", "verdict", "detention", "jailing", "term", "imprisonment"})
+
+
+def _upholds_custody(verb) -> bool:
+    """"upheld the conviction", "rejected an appeal against the sentence" (the jailing
+    stands): not news that competes with the custody."""
+    objs = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+    if lemma(verb) == "uphold":
+        return any(o.lemma_.lower() in _CUSTODY_RULINGS for o in objs)
+    return False
 
 
 # How far past the lead a frame may name who the lead's arrest was about.
@@ -166,6 +186,17 @@ def follow_up(frames: list, lead_ids: frozenset) -> list:
     return out
 
 
+def _refused(tok) -> bool:
+    """"remanded without bail", "denied bail", "refuses release": the competing news
+    did not happen, so the custody is still the news."""
+    if tok.lemma_.lower() in REFUSAL_LEMMAS:
+        return False  # the refusal itself ("denies arresting") competes
+    prev = tok.doc[tok.i - 1] if tok.i else None
+    if prev is not None and prev.lower_ in {"without", "no"}:
+        return True
+    return tok.head is not tok and tok.head.lemma_.lower() in REFUSAL_LEMMAS
+
+
 def main_news(frames: list, doc, sentences, headline_end: int, body_sents) -> list:
     """Demote "reported" frames to background when the story's main news is something
     else: the headline announces a release/pardon/appeal/denial, or the lead sentence's
@@ -183,7 +214,7 @@ def main_news(frames: list, doc, sentences, headline_end: int, body_sents) -> li
             continue
         if (s.index, span.root.idx) in triggers:
             return frames  # "Police arrest opposition leader ..." is the news
-        hit = next((t for t in span if t.lower_ in COMPETING_WORDS), None)
+        hit = next((t for t in span if t.lower_ in COMPETING_WORDS and not _refused(t)), None)
         if hit is not None:
             reason = f"headline is about '{hit.text}'"
             break

@@ -33,6 +33,9 @@ _FURNITURE = re.compile("|".join([
     r"(?:published|posted|updated|last updated|first published)\b.{0,60}",
     rf"{_CLOCK}(?:\s+{_DATE})?",
     r"(?:\d+\s+(?:min(?:ute)?s?|hours?|days?)\s+ago|just now|\d+\s+min(?:ute)?s?\s+read)",
+    # agency slugs on lines of their own: "2ND LEAD", "UPDATE 2", "URGENT", "SL"
+    r"(?:\d(?:st|nd|rd|th)|lead|update(?:\s+\d+)?|urgent|flash|exclusive|corrected|refile)"
+    r"(?:\s+(?:\d(?:st|nd|rd|th)|lead|update(?:\s+\d+)?|urgent|flash|exclusive|corrected|refile))*",
     # bylines and credits
     r"by\s+[\w.'\u2019-]+(?:\s+[\w.'\u2019-]+){0,5}(?:\s*(?:,|and|&|\|)\s*[\w.'\u2019 -]{2,60})?",
     r"(?:written|reported|reporting|edited|compiled)\s+by\b.{0,120}",

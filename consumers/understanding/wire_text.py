@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .gazetteer import CITY_NAMES, COUNTRY_NAMES
+
 # "PHNOM PENH (Reuters) - ", "MARRAKESH, Morocco/CHICAGO (Reuters) - "
 _REUTERS_DATELINE = re.compile(
     r"^(?P<lead>\s*)(?P<place>[A-Z][^\n()]{0,80}?)\s*\((?:Reuters|REUTERS|AP|AFP|IANS|PTI|ANI|UNI|BSS|APP|Xinhua|XINHUA|dpa|DPA|Bernama|AA|EFE|TASS|"
@@ -71,10 +73,18 @@ def is_dateline_line(line: str) -> bool:
     return bool(_REUTERS_DATELINE.match(line.strip() + "\n"))
 
 
+# "Dhaka: Five top leaders ...", "Rawalpindi: ...": a known city or country in title
+# case and a colon (checked against the gazetteer: "Update: ..." is not a place)
+_NAMED_DATELINE = re.compile(r"^(?P<lead>\s*)(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*:\s+(?=[A-Z\"'])")
+_PLACES = frozenset(CITY_NAMES) | frozenset(COUNTRY_NAMES)
+
+
 def find_dateline(body: str) -> Dateline | None:
     """Locate a dateline prefix at the very start of a body."""
-    for pattern in (_REUTERS_DATELINE, _DATED_DATELINE, _CAPS_DATELINE):
+    for pattern in (_REUTERS_DATELINE, _DATED_DATELINE, _CAPS_DATELINE, _NAMED_DATELINE):
         m = pattern.match(body)
+        if m and pattern is _NAMED_DATELINE and m.group("place") not in _PLACES:
+            continue
         if m:
             place = re.sub(r",\s*" + _MONTHS + r"\s*\d{1,2}$", "", m.group("place")).strip(" ,")
             return Dateline(place, m.start("place"), m.end())

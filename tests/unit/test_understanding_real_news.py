@@ -239,3 +239,26 @@ def test_opposition_supporters_are_a_crowd_not_opposition_figures(analyzer):
             "que denunciaron el uso de gases contra una protesta pacífica y sin incidentes.")
     a = analyzer.analyse("Decenas de partidarios de la oposición detenidos en Norvalia", body)
     assert not reported(a, "opposition")
+
+
+def test_an_office_of_a_name_is_that_person(analyzer):
+    a = analyzer.analyse("", "Police on Tuesday arrested former Polish minister of the interior Marta Zielinska "
+                             "at her home in the capital, her lawyer said.")  # a fictional minister
+    assert any(f.target == "Marta Zielinska" for f in a.events)
+
+
+def test_agency_slug_lines_are_furniture():
+    assert is_furniture("2ND LEAD") and is_furniture("UPDATE 2") and is_furniture("URGENT")
+
+
+def test_their_officials_belong_to_the_opposition_parties_that_speak(analyzer):
+    a = analyzer.analyse("", "Two of Norvale's leading opposition parties said on Friday that police had arrested "
+                             "their campaign managers two days before a parliamentary election.")
+    assert reported(a)
+
+
+def test_a_city_and_a_colon_is_a_dateline():
+    from consumers.understanding.wire_text import find_dateline
+
+    assert find_dateline("Dhaka: Five top leaders were arrested.").place == "Dhaka"
+    assert find_dateline("Update: Five top leaders were arrested.") is None

@@ -60,6 +60,9 @@ def resolve_target(tok, ctx: FrameContext, depth: int = 0):
             cm = ctx.mention_at(c.idx)
             if cm and cm.label == "PERSON":
                 return cm.canonical, tok, "person"
+    named = _office_of_name(tok, ctx)
+    if named is not None:
+        return named, tok, "person"
     if tok.lemma_.lower() in PERSON_NOUNS or tok.lower_ in PERSON_NOUNS:
         # "the leader of the opposition party, Yusuf Ali": the name hangs off the party
         for t in np_words(tok, 20):
@@ -111,6 +114,30 @@ def resolve_target(tok, ctx: FrameContext, depth: int = 0):
         words = sorted(np_words(tok, 8), key=lambda t: t.i)
         return " ".join(t.text for t in words if not t.is_punct and not t.is_space), tok, "group"
     return "", tok, "none"
+
+
+_OFFICES = frozenset({"minister", "secretary", "governor", "mayor", "chairman", "commissioner", "director",
+                      "chief", "head", "president", "speaker", "ministers"})
+
+
+def _office_of_name(tok, ctx: FrameContext) -> str | None:
+    """"former minister of the interior Mariusz Kaminski": the parser hangs the name off
+    "of" with the office's own words ("the interior"); not "son of opposition leader X",
+    where the words before the name are a title of its own."""
+    if tok.lemma_.lower() not in _OFFICES:
+        return None
+    for prep in tok.children:
+        if prep.dep_ != "prep" or prep.lower_ != "of":
+            continue
+        for o in prep.children:
+            m = ctx.mention_at(o.idx)
+            mods = [c for c in o.children if c.i < o.i and c.dep_ in {"amod", "compound", "det"}
+                    and c.ent_type_ != "PERSON"]
+            if o.dep_ == "pobj" and m is not None and m.label == "PERSON" and \
+                    any(c.dep_ != "det" for c in mods) and \
+                    not any(c.lemma_.lower() in PERSON_NOUNS or c.lower_ in PERSON_NOUNS for c in mods):
+                return m.canonical
+    return None
 
 
 def _expand_conj(tok):

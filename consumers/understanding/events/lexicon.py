@@ -111,7 +111,10 @@ FIGURE_NOUNS = PERSON_NOUNS | frozenset({"lawmaker", "lawmakers", "mp", "mps", "
                                          "politicians", "leaders", "activists", "figures",
                                          "figure", "members", "officials", "candidates", "chair",
                                          "co-chair", "co-chairs", "co-leader", "co-leaders", "chairperson",
-                                         "vice-chairman", "vice-president", "secretary-general"})
+                                         "vice-chairman", "vice-president", "secretary-general",
+                                         # party officials: "their campaign managers"
+                                         "manager", "managers", "boss", "bosses", "spokesman", "spokeswoman",
+                                         "spokesperson", "organiser", "organizer", "coordinator", "treasurer"})
 CROWD_NOUNS = frozenset({"supporter", "protester", "demonstrator", "people", "marcher",
                          "student", "crowd", "youth", "rioter", "follower", "sympathizer",
                          "sympathiser", "voter", "resident", "civilian"})

@@ -396,7 +396,7 @@ def _own_group_role(tok, ctx: FrameContext) -> tuple[str, str]:
     pr = party_role_in(words + owner, ctx)
     if pr and (head in FIGURE_NOUNS or tok.lower_ in FIGURE_NOUNS):
         return pr
-    deputy = _deputy_of(tok, ctx)
+    deputy = _deputy_of(tok, ctx) or _its_party(tok, ctx)  # "police arrested their campaign managers"
     if deputy:
         return deputy
     if any(t.lower_ in GOVERNMENT_WORDS and not _former(t) for t in words):

@@ -262,3 +262,22 @@ def test_a_city_and_a_colon_is_a_dateline():
 
     assert find_dateline("Dhaka: Five top leaders were arrested.").place == "Dhaka"
     assert find_dateline("Update: Five top leaders were arrested.") is None
+
+
+def test_an_ordered_detention_is_a_remand_but_an_ordered_arrest_a_warrant(analyzer):
+    held = analyzer.analyse("Norvale prosecutor orders detention of opposition figures",
+                            "Norvale's public prosecutor ordered the detention for 15 days of three opposition "
+                            "figures who criticised the president, the state news agency reported.")
+    assert reported(held)
+    sought = analyzer.analyse("Norvale court orders arrest of opposition leader",
+                              "A court in Norvale ordered the arrest of opposition leader Ana Vell on Monday.")
+    assert not reported(sought)
+
+
+def test_elided_articles_do_not_hide_cue_words():
+    from consumers.understanding.events.other_languages import cue_frames
+    from consumers.understanding.model import Sentence
+
+    text = "I due leader dell'opposizione di Norvalia sono stati arrestati dalla polizia."
+    frames = cue_frames(text, (Sentence(0, 0, len(text), text),), 0)
+    assert [(f.target_role, f.status) for f in frames] == [("opposition", "reported")]

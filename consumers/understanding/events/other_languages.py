@@ -83,7 +83,7 @@ ROLE_STEMS = {
     ),
 }
 LEAD_SENTENCES = 3
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_WORD = re.compile(r"[^\W\d_][\w-]*")  # "dell'opposizione", "l'arrestation": elisions split off
 
 
 def _matches(word: str, stem: str) -> bool:

@@ -9,8 +9,9 @@ from dataclasses import replace
 from ..model import Sentence
 from .index import FrameContext, lemma
 from .lexicon import (
-    REPORT_NOUNS, ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, DEATH_LEMMAS,
-    ESCAPE_LEMMAS, MODALS, NEG_WORDS, PROTEST_LEMMAS, REFUSAL_LEMMAS, RELEASE_LEMMAS, RELEASE_NOUNS,
+    ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, DEATH_LEMMAS,
+    REMAND_NOUNS, REPORT_NOUNS, ESCAPE_LEMMAS, MODALS, NEG_WORDS, PROTEST_LEMMAS, REFUSAL_LEMMAS,
+    RELEASE_LEMMAS, RELEASE_NOUNS,
     STATE_PREPS, SUBORDINATORS, THREAT_NOUNS, THREAT_VERBS, UNTRUE_WORDS, WARRANT_NOUNS, WARRANT_VERBS,
 )
 
@@ -65,10 +66,19 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
             return "warrant", "arrest warrant"
         if lem in CALL_VERBS or h.lower_ in {"call", "calls", "demand", "demands"}:
             return "called_for", f"'{h.text}' governs the trigger"
+        if lem in WARRANT_VERBS and is_noun and tok.lemma_.lower() in REMAND_NOUNS:
+            break  # "the prosecutor ordered the detention of X for 15 days": a remand, custody now
         if lem in WARRANT_VERBS and (is_noun or tok.dep_ in {"ccomp", "xcomp"}):
             return "warrant", f"'{h.text} the {tok.text}'"
     if any(c.lower_ in WARRANT_NOUNS for c in tok.children) or tok.head.lower_ in WARRANT_NOUNS:
         return "warrant", "arrest warrant"
+    if is_noun:
+        # a headline verb the tagger made a noun: "Court orders arrest of X", "Party urges arrest"
+        verb = next((c for c in tok.children if c.dep_ == "compound" and c.tag_ in {"NNS", "VBZ"}), None)
+        if verb is not None and verb.lemma_.lower() in WARRANT_VERBS and tok.lemma_.lower() not in REMAND_NOUNS:
+            return "warrant", f"'{verb.text} {tok.text}'"
+        if verb is not None and verb.lemma_.lower() in CALL_VERBS:
+            return "called_for", f"'{verb.text} {tok.text}'"
     # threats and possibilities ("escaped house arrest" was real; "escape arrest" was not)
     real_state = any(c.lower_ == "house" for c in tok.children)
     if real_state and len(heads) > 1 and heads[1].lemma_.lower() in ESCAPE_LEMMAS:

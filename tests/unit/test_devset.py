@@ -284,7 +284,8 @@ def test_regions():
 def test_spans_cut_the_headline_and_the_story_out_of_a_page(tmp_path):
     from bench.devset import Span, cut_span, read_spans
 
-    page = "Site menu\n\nFicta arrested in Freedonia\n\nFREEDONIA (AP) - Police held Ficta.\nShe denies it.\nRelated: other\n"
+    page = ("Site menu\n\nFicta arrested in Freedonia\n\nFREEDONIA (AP) - Police held Ficta.\n"
+            "She denies it.\nRelated: other\n")
     spans_file = tmp_path / "spans.tsv"
     spans_file.write_text("id\ttitle\tfrom\tto\npg-w\t1\t2\t4\npg-r\t1\t2\t3\npg-x\t-1\t2\t\n")
     spans = read_spans(spans_file)
@@ -297,6 +298,18 @@ def test_spans_cut_the_headline_and_the_story_out_of_a_page(tmp_path):
     spans_file.write_text("id\ttitle\tfrom\tto\npg-w\tone\t2\n")
     with pytest.raises(LabelError, match="spans.tsv:2"):
         read_spans(spans_file)
+
+
+def test_every_span_points_at_an_rss_or_wire_page_item():
+    from bench.devset import SPANS, read_spans
+
+    spans = read_spans(SPANS)
+    if not spans:
+        pytest.skip("no spans file")
+    items = {i.id: i for i in load_labels(devset.devset_files() + [devset.JOURNALISTS])}
+    wrong = [k for k in spans if k not in items or items[k].source != "pages" or items[k].form == "page"]
+    assert not wrong, wrong
+    assert all(s.title < s.start or s.title == -1 for s in spans.values())
 
 
 def test_the_real_label_files_are_valid():

@@ -131,9 +131,12 @@ def cue_frames(text: str, sentences: tuple[Sentence, ...], headline_end: int) ->
         for action, stems in ARREST_STEMS.items():
             hit = _find(words, stems)
             phrase = None if hit else _phrase(s.text, stems)
-            if hit is None and phrase is None:
+            if hit is not None:
+                start, word = hit
+            elif phrase is not None:
+                start, word = s.start + s.text.lower().index(phrase), phrase
+            else:
                 continue
-            start, word = hit if hit else (s.start + s.text.lower().index(phrase), phrase)
             for role, found in roles.items():
                 if found is None or role in done or role == "crowd" and len(done):
                     continue
@@ -141,7 +144,7 @@ def cue_frames(text: str, sentences: tuple[Sentence, ...], headline_end: int) ->
                     continue  # "opposition supporters detained": a crowd, not its figures
                 done.add(role)
                 status = "possible" if undone else "reported"
-                why = f"'{undone[1]}' in the sentence" if undone else "cue words in the lead"
+                why = f"'{undone[1]}' in the lead" if undone else "cue words in the lead"
                 frames.append(EventFrame(
                     event="arrest", action=action, trigger=text[start:start + len(word)],
                     trigger_start=start, trigger_end=start + len(word), target="",

@@ -6,7 +6,7 @@ WW     := $(BIN)/wirewatch
 STAMP  := $(VENV)/.installed-stamp
 SAMPLE ?= samples/wire
 
-.PHONY: help setup stack stack-down stack-status db run lint test test-unit test-integration test-e2e bench clean
+.PHONY: help setup browser stack stack-down stack-status db run lint test test-unit test-integration test-e2e bench clean
 
 help:
 	@echo "make run     - install, start Kafka + PostgreSQL, publish and process the sample wire, print alerts"
@@ -28,6 +28,16 @@ setup: $(STAMP)
 
 stack: setup
 	$(WW) stack up
+
+# The console's browser tests drive Debian's Chromium through Playwright; no browser is
+# downloaded from anywhere else.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { echo "==> installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+	@test -x $(CHROMIUM) || { echo "error: $(CHROMIUM) is missing: install Debian's chromium package" \
+	  "(apt-get install chromium) or set CHROMIUM=/path/to/chromium" >&2; exit 1; }
 
 stack-down: setup
 	$(WW) stack down
@@ -51,8 +61,8 @@ lint: setup
 	$(BIN)/mypy
 
 # Fast feedback first: the linter, pure unit tests, then the real services, then the real daemon.
-test: lint stack
-	$(BIN)/python -m pytest tests/unit tests/integration tests/e2e
+test: lint stack browser
+	WIREWATCH_TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/unit tests/integration tests/e2e
 
 test-unit: setup
 	$(BIN)/python -m pytest tests/unit
@@ -60,8 +70,8 @@ test-unit: setup
 test-integration: stack
 	$(BIN)/python -m pytest tests/integration
 
-test-e2e: stack
-	$(BIN)/python -m pytest tests/e2e
+test-e2e: stack browser
+	WIREWATCH_TEST_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/e2e
 
 bench: stack
 	$(WW) bench

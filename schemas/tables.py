@@ -161,6 +161,8 @@ class Alert(Base):
 
 
 Index("ix_alerts_identity", Alert.topic_name, Alert.target_key, Alert.event, Alert.window_start)
+Index("ix_alerts_country", Alert.country)  # 0007: the console's filters and newest-first pages
+Index("ix_alerts_created_id", Alert.created_at, Alert.id)
 
 
 class AlertItem(Base):
@@ -272,6 +274,8 @@ class Feed(Base):
     kind: Mapped[str] = mapped_column(String(8), nullable=False, server_default="http")
     origin: Mapped[str] = mapped_column(String(8), nullable=False, server_default="cli")  # file | cli
     enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("true"))
+    # An operator's hold (0007): kept across restarts, unlike `enabled`, which the feeds file sets.
+    paused: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
     interval_seconds: Mapped[float] = mapped_column(Float, nullable=False, server_default="300")
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
@@ -365,3 +369,50 @@ class FeedOffset(Base):
 
 
 Index("ix_feeds_due", Feed.enabled, Feed.next_poll_at)
+
+
+# --- the analyst console: accounts, sessions, topic versions (0007_console) ----------
+
+
+class ConsoleUser(Base):
+    """A console account. `password_hash` is an Argon2id PHC string; never the password."""
+
+    __tablename__ = "console_users"
+    __table_args__ = (CheckConstraint("role IN ('viewer', 'analyst')", name="ck_console_users_role"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    password_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)  # viewer | analyst
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+class ConsoleSession(Base):
+    """A logged-in browser. Only the SHA-256 of the cookie token is stored, so a read of this
+    table cannot be replayed as a login; removing a user ends their sessions (cascade)."""
+
+    __tablename__ = "console_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("console_users.id", ondelete="CASCADE"), nullable=False,
+                                         index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class TopicVersion(Base):
+    """Every saved text of one topic (its YAML mapping), newest last: what `restore` returns to."""
+
+    __tablename__ = "topic_versions"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    topic_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)  # the topic's own `version:`
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    saved_by: Mapped[str] = mapped_column(String(200), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+Index("ix_topic_versions_topic", TopicVersion.topic_name, TopicVersion.id)

@@ -132,6 +132,13 @@ def run_daemon(app, stop: threading.Event) -> int:
     notifier = app.notifier()
     notify_thread = threading.Thread(target=notifier.run, args=(beating("notifier"),), name="notifier",
                                      daemon=True)
+    web = web_thread = None
+    if settings.web_port:
+        from wirewatch.web.server import make_server, start_in_thread, url_of
+
+        web = make_server(app)
+        web_thread = start_in_thread(web)
+        log.info("analyst console on %s", url_of(web))
     poller = app.feed_poller()
     poller_thread = threading.Thread(target=poller.run, args=(beating("feeds"),), name="feed-poller",
                                      daemon=True)
@@ -155,5 +162,9 @@ def run_daemon(app, stop: threading.Event) -> int:
     finally:
         if server:
             server.shutdown()
+        if web is not None:
+            from wirewatch.web.server import stop as stop_web
+
+            stop_web(web, web_thread)
     log.info("shutdown complete: %s; consumer restarts %d", _totals(), supervisor.restarts)
     return 0

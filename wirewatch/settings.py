@@ -133,6 +133,25 @@ class Settings(BaseSettings):
         description="User-Agent header of feed fetches.",
     )
 
+    web_host: str = Field(
+        "127.0.0.1", description="Address the analyst console (`wirewatch web`) listens on; loopback by default.",
+    )
+    web_port: int = Field(
+        0, ge=0, le=65535, description="Port of the analyst console. `wirewatch web` uses 8080 when this is 0; "
+                                       "`wirewatch run` starts the console only when it is set.",
+    )
+    web_session_minutes: int = Field(
+        480, ge=1, le=43_200, description="A console login lasts this long, then the analyst logs in again.",
+    )
+    web_secure_cookies: bool = Field(
+        True, description="Mark the console's session cookie Secure (browsers still send it to "
+                          "http://127.0.0.1 and localhost). Turn off only behind a plain-HTTP proxy on another host.",
+    )
+    web_login_attempts: int = Field(
+        5, ge=1, description="Failed console logins allowed per address and user name in 5 minutes; "
+                             "further tries are refused with HTTP 429 until the window passes.",
+    )
+
     def delivery_rules_file(self) -> Path:
         """The delivery rules file, resolved here and only here.
 

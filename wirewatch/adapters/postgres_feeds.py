@@ -121,6 +121,12 @@ class FeedStore:
             conn.execute(update(Feed).where(Feed.url == url).values(enabled=True, updated_at=func.now()))
             return conn.execute(select(Feed.id).where(Feed.url == url)).scalar_one(), False
 
+    def set_paused(self, ref: str, paused: bool) -> int:
+        """Hold or release feeds (by id or URL); the number of feeds found."""
+        with self.engine.begin() as conn:
+            return conn.execute(update(Feed).where(self._ref(ref))
+                                .values(paused=paused, updated_at=func.now())).rowcount
+
     def remove_feed(self, ref: str) -> int:
         with self.engine.begin() as conn:
             return conn.execute(delete(Feed).where(self._ref(ref))).rowcount
@@ -146,7 +152,8 @@ class FeedStore:
 
     def due(self, now: datetime, force: bool = False) -> list[FeedRow]:
         q = select(Feed.id, Feed.url, Feed.name, Feed.kind, Feed.interval_seconds, Feed.etag, Feed.last_modified,
-                   Feed.consecutive_failures, Feed.next_poll_at).where(Feed.enabled.is_(True))
+                   Feed.consecutive_failures, Feed.next_poll_at).where(Feed.enabled.is_(True),
+                                                                       Feed.paused.is_(False))
         if not force:
             q = q.where((Feed.next_poll_at.is_(None)) | (Feed.next_poll_at <= now))
         with self.engine.connect() as conn:

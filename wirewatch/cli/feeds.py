@@ -45,6 +45,13 @@ def cmd_feeds(args, app) -> int:
                 return EXIT_FAILURE
             print(f"removed {_redact(args.feed)}")
             return EXIT_OK
+        if action in ("pause", "resume"):
+            found = _store(app).set_paused(args.feed, action == "pause")
+            if not found:
+                print(f"no feed {_redact(args.feed)!r}", file=sys.stderr)
+                return EXIT_FAILURE
+            print(f"{'paused' if action == 'pause' else 'resumed'} {_redact(args.feed)}")
+            return EXIT_OK
         if action == "list":
             return _list(args, app)
         if action == "show":
@@ -97,9 +104,11 @@ def _show(args, app) -> int:
     for r in rows:
         http = f" (HTTP {r['last_http_status']})" if r["last_http_status"] else ""
         state = "" if r["enabled"] else "  [disabled]"
+        state += "  [paused]" if r.get("paused") else ""
         print(f"#{r['id']} {r['name'] or ''} {_redact(r['url'])}{state}".replace("  ", " "))
         print(f"    last status: {r['last_status']}{http}, polled {_ago(r['last_polled_at'], now)}")
-        print(f"    next poll: {_ago(r['next_poll_at'], now) if r['enabled'] else 'disabled'}"
+        held = "paused" if r.get("paused") else "disabled" if not r["enabled"] else None
+        print(f"    next poll: {held or _ago(r['next_poll_at'], now)}"
               + (f" (backing off: {r['consecutive_failures']} failure(s) in a row)"
                  if r["consecutive_failures"] else ""))
         print(f"    items published: {r['items_published']} (fetched {r['items_fetched']}, "
@@ -133,7 +142,7 @@ def register(subparsers) -> None:
     from wirewatch.cli.args import bounded_float
 
     p = subparsers.add_parser(
-        "feeds", help="the feed registry and poller: add, list, remove, show, poll",
+        "feeds", help="the feed registry and poller: add, list, remove, pause, resume, show, poll",
         description="Manage polled feeds and watched drop directories, and run the poller. Feeds come from "
                     "the feeds file (WIREWATCH_FEEDS_FILE, default config/feeds.yaml) and from `feeds add`.")
     sub = p.add_subparsers(dest="feeds_action", metavar="ACTION", required=True)
@@ -144,6 +153,9 @@ def register(subparsers) -> None:
                    help="seconds between polls (default 300)")
     r = sub.add_parser("remove", help="unregister a feed (by id or URL)")
     r.add_argument("feed", metavar="ID|URL")
+    for verb, text in (("pause", "stop polling a feed until `feeds resume` (kept across restarts)"),
+                       ("resume", "poll a paused feed again")):
+        sub.add_parser(verb, help=text).add_argument("feed", metavar="ID|URL")
     ls = sub.add_parser("list", help="the registered feeds")
     ls.add_argument("--json", action="store_true")
     s = sub.add_parser("show", help="each feed's last status, last error, items published and next poll")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from wirewatch.cli import alerts, bench, config, db, feeds, stack, stream, understanding
+from wirewatch.cli import alerts, bench, config, console, db, feeds, stack, stream, understanding
 from wirewatch.cli.runtime import EXIT_USAGE, run_command, setup_logging
 
 EPILOG = """\
@@ -15,10 +15,12 @@ Typical session:
   wirewatch produce samples/wire          # publish the sample wire
   wirewatch consume --until-idle 5        # extract, match, store; stop when idle
   wirewatch alerts                        # the latest alerts, and why they fired
+  wirewatch users add ana --role analyst  # an account for the analyst console
+  wirewatch web                           # the console on http://127.0.0.1:8080/
 """
 
 # The order of `wirewatch --help`: set-up, the stream, the analyst's commands, the tools.
-GROUPS = (stack, db, stream, alerts, config, understanding, feeds, bench)
+GROUPS = (stack, db, stream, alerts, console, config, understanding, feeds, bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

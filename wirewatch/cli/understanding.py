@@ -158,9 +158,8 @@ def _eval_devset(args, app) -> int:
 
 
 def cmd_backtest(args, app) -> int:
-    from consumers.matching.engine import Matcher, MatchInput
     from consumers.matching.topics import TopicFileError, load_topics
-    from wirewatch.views import alerted_item_ids, stored_items
+    from wirewatch.backtest import backtest, count_items
 
     try:
         topics = [t for t in load_topics(args.topics or app.settings.topics_file) if t.name == args.topic]
@@ -170,7 +169,6 @@ def cmd_backtest(args, app) -> int:
     if not topics:
         _err(f"no topic named {args.topic!r} in {args.topics or app.settings.topics_file}")
         return EXIT_USAGE
-    matcher = Matcher(topics)
     since = None
     if args.since:
         from wirewatch.cli.args import since_date
@@ -178,20 +176,15 @@ def cmd_backtest(args, app) -> int:
         # A datetime, not the string: a string binds as varchar, and PostgreSQL has no
         # `timestamptz >= varchar` (every `--since` failed).
         since = since_date(args.since) if isinstance(args.since, str) else args.since
-    rows = stored_items(app.engine, since)
-    alerted = alerted_item_ids(app.engine, args.topic)
-    _err(f"backtesting {args.topic} (v{topics[0].version}) over {len(rows)} stored item(s); nothing is sent")
+    total = count_items(app.engine, since)
+    _err(f"backtesting {args.topic} (v{topics[0].version}) over {total} stored item(s); nothing is sent")
     fired = 0
-    for start in range(0, len(rows), 64):
-        chunk = rows[start:start + 64]
-        analyses = app.analyzer.analyse_many([(r.headline, r.body or "") for r in chunk])
-        for row, analysis in zip(chunk, analyses):
-            for m in matcher.match(MatchInput(row.id, row.headline, row.body or "", analysis)):
-                fired += 1
-                state = "already alerted" if row.id in alerted else "NEW"
-                print(f"{state:15} {row.id} {m.target or '-'}: {m.evidence[:150]}")
-        _err(f"  {min(start + 64, len(rows))}/{len(rows)} items")
-    print(f"{fired} match(es) would fire over {len(rows)} item(s)")
+    for hit in backtest(app.engine, app.analyzer, topics[0], since,
+                        progress=lambda done, n: _err(f"  {done}/{n} items")):
+        fired += 1
+        state = "already alerted" if hit.already_alerted else "NEW"
+        print(f"{state:15} {hit.item_id} {hit.target or '-'}: {hit.evidence[:150]}")
+    print(f"{fired} match(es) would fire over {total} item(s)")
     return EXIT_OK
 
 

@@ -56,7 +56,9 @@ def topic_blocks(file_text: str) -> dict[str, Block]:
     blocks = {}
     for name, node in items:
         start, column = node.start_mark.line, node.start_mark.column
-        end = node.end_mark.line + (1 if node.end_mark.column > 0 else 0)
+        # The end mark sits on the next token (the next item's "-"), or at the end of the text.
+        at_eof = node.end_mark.index >= len(file_text)
+        end = node.end_mark.line + (1 if at_eof and node.end_mark.column > 0 else 0)
         # The mapping's end mark sits at the next item: trailing comments and blank lines
         # before it introduce that item, so they stay outside this block.
         while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):

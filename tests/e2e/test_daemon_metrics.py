@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 
+import httpx
 import pytest
 
 from tests.conftest import ROOT, SEED
@@ -44,7 +45,7 @@ def stale_metrics_dir(path) -> str:
 def test_daemon_metrics_count_fetched_published_stored_alerts_and_emails_sent(env, tmp_path, metrics_dir):
     smtp = SmtpSink()
     smtp.start()
-    port = free_port()
+    port, web_port = free_port(), free_port()
     drop = tmp_path / "drop"
     drop.mkdir()
     # A second, harmless story for the daemon's own feed poller (fetched and published counters).
@@ -57,7 +58,7 @@ def test_daemon_metrics_count_fetched_published_stored_alerts_and_emails_sent(en
         "WIREWATCH_SMTP_HOST": "127.0.0.1", "WIREWATCH_SMTP_PORT": str(smtp.port),
         "WIREWATCH_ALERT_RECIPIENTS": "desk@example.test", "WIREWATCH_NOTIFY_POLL_SECONDS": "1",
         "WIREWATCH_METRICS_PORT": str(port), "WIREWATCH_CONSUMER_PROCESSES": "1",
-        "WIREWATCH_FEEDS_FILE": str(feeds),
+        "WIREWATCH_FEEDS_FILE": str(feeds), "WIREWATCH_WEB_PORT": str(web_port),
     })
     env.env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # `wirewatch run` sets its own ...
     if metrics_dir == "stale":  # ... or empties the one it is given
@@ -82,6 +83,10 @@ def test_daemon_metrics_count_fetched_published_stored_alerts_and_emails_sent(en
         assert values["wirewatch_items_consumed_total"] >= 2
         assert values["wirewatch_alerts_created_total"] >= 1
         assert values["wirewatch_feed_errors_total"] == 0
+        # WIREWATCH_WEB_PORT set: the daemon serves the analyst console too, behind its login.
+        console = httpx.get(f"http://127.0.0.1:{web_port}/alerts", timeout=10)
+        assert console.status_code == 303 and console.headers["location"].startswith("/login")
+        assert httpx.get(f"http://127.0.0.1:{web_port}/login", timeout=10).status_code == 200
         assert daemon.poll() is None
     finally:
         smtp.stop()

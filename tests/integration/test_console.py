@@ -261,3 +261,41 @@ def test_no_secret_in_pages(console):
         body = c.get(path).text
         assert session_token not in body and not any(h in body for h in hashes), path
         assert ANALYST[1] not in body
+
+
+def test_users_and_topics_commands_share_the_console_services(settings, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    topics = tmp_path / "topics.yaml"
+    shutil.copy(ROOT / "config" / "topics.yaml", topics)
+    env = {**os.environ, "WIREWATCH_DB_SCHEMA": settings.db_schema, "WIREWATCH_TOPICS_FILE": str(topics)}
+
+    def ww(*args, stdin: str | None = None):
+        return subprocess.run([sys.executable, "-m", "wirewatch.cli", *args], input=stdin, env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+
+    added = ww("users", "add", "Ana", "--role", "analyst", "--password-stdin", stdin="a-long-password\n")
+    assert added.returncode == 0 and "added ana (analyst)" in added.stdout, added.stderr
+    assert "a-long-password" not in added.stdout + added.stderr
+    again = ww("users", "add", "ana", "--password-stdin", stdin="another-password\n")
+    assert again.returncode == 2 and "exists already" in again.stderr
+    short = ww("users", "add", "bob", "--password-stdin", stdin="short\n")
+    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    assert "ana" in ww("users", "list").stdout
+
+    shown = ww("topics", "show", FLAGSHIP)
+    assert shown.returncode == 0 and shown.stdout.startswith(f"name: {FLAGSHIP}")
+    bad = ww("topics", "save", FLAGSHIP, "-", stdin=shown.stdout.replace("type: arrest", "type: [arrest"))
+    assert bad.returncode == 2 and "not saved" in bad.stderr, bad.stderr
+    saved = ww("topics", "save", FLAGSHIP, "-", "--note", "tighter title",
+               stdin=shown.stdout.replace("title: Arrests of opposition leaders", "title: Opposition arrests"))
+    assert saved.returncode == 0 and "version 2" in saved.stdout, saved.stderr
+    versions = ww("topics", "versions", FLAGSHIP).stdout.splitlines()
+    assert len(versions) == 2 and "tighter title" in versions[0]
+    first_id = versions[-1].split()[0].lstrip("#")
+    assert "version 3" in ww("topics", "restore", FLAGSHIP, first_id).stdout
+    assert "title: Arrests of opposition leaders" in topics.read_text()
+    assert ww("users", "remove", "ana").returncode == 0
+    assert ww("users", "remove", "ana").returncode == 1

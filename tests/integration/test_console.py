@@ -249,6 +249,14 @@ def test_feeds_add_pause_resume_remove(console):
     assert store.feeds(str(feed_id)) == []
 
 
+def test_request_bodies_are_capped(console):
+    app, _alert = console
+    c, csrf = login(app)
+    r = c.post(f"/topics/{FLAGSHIP}", data={"text": "x" * 300_000, "csrf": csrf})
+    assert r.status_code == 413
+    assert c.get("/alerts").status_code == 200  # and the console goes on
+
+
 def test_no_secret_in_pages(console):
     app, alert = console
     c, _csrf = login(app)

@@ -92,8 +92,12 @@ async def home(request: Request):
     return RedirectResponse("/alerts", status_code=303)
 
 
-class _Headers:
-    """ASGI middleware: the security headers on every response, errors included."""
+MAX_BODY = 256 * 1024  # the largest form is a topic's text (64 KB)
+
+
+class _Guard:
+    """ASGI middleware: the security headers on every response, errors included, and a cap
+    on request bodies, so that no request can make the console read without bound."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -101,6 +105,18 @@ class _Headers:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > MAX_BODY:
+            return await PlainTextResponse("request too large", status_code=413)(scope, receive, send)
+        seen = 0
+
+        async def receiving():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:  # a chunked body that gives no length
+                raise ValueError("request body over the console's limit")
+            return message
 
         async def sending(message):
             if message["type"] == "http.response.start":
@@ -109,7 +125,7 @@ class _Headers:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, sending)
+        await self.app(scope, receiving, sending)
 
 
 def create_app(app) -> Starlette:
@@ -126,6 +142,6 @@ def create_app(app) -> Starlette:
         *feed_pages.ROUTES,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    web = Starlette(routes=routes, middleware=[Middleware(_Headers)])
+    web = Starlette(routes=routes, middleware=[Middleware(_Guard)])
     web.state.console = Console(app)
     return web

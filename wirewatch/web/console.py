@@ -1,6 +1,7 @@
 """What every console page shares: templates, the session guard, the thread hop for the DB."""
 from __future__ import annotations
 
+import threading
 from functools import wraps
 from pathlib import Path
 from urllib.parse import urlencode
@@ -33,6 +34,8 @@ class Console:
         self.settings = app.settings
         self.env = _env()
         self.limiter = security.LoginLimiter(app.settings.web_login_attempts)
+        # One preview at a time: each one is minutes of CPU at most, and the daemon needs the rest.
+        self.preview_slot = threading.Semaphore(1)
 
     @property
     def engine(self):

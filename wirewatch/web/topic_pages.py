@@ -53,7 +53,8 @@ async def _editor(request: Request, name: str, text: str | None = None, errors=(
 
 @page()
 async def topic_page(request: Request):
-    return await _editor(request, request.path_params["name"], notice=request.query_params.get("done"))
+    done = request.query_params.get("done")
+    return await _editor(request, request.path_params["name"], notice=f"Done: {done}." if done else None)
 
 
 def _form_text(form) -> str:
@@ -101,7 +102,13 @@ async def topic_preview(request: Request):
         return {"hits": hits, "total": total, "analysed": min(total, limit), "days": days,
                 "seconds": time.monotonic() - started, "version": topic.version}
 
-    preview = await in_thread(run)
+    if not console.preview_slot.acquire(blocking=False):
+        return await _editor(request, name, text, status=429,
+                             notice="Preview not run: another preview is running; try again in a minute.")
+    try:
+        preview = await in_thread(run)
+    finally:
+        console.preview_slot.release()
     return await _editor(request, name, text, preview=preview)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from wirewatch.cli.runtime import EXIT_OK
+from wirewatch.cli.runtime import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 from wirewatch.settings import PROJECT_ROOT
 
 DEFAULT_OUT = PROJECT_ROOT / "bench"
@@ -23,6 +23,8 @@ def cmd_bench(args, app) -> int:
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
 
     out = Path(args.out)
+    if args.console:
+        return _console(args, app, out)
     limit = args.worst_case_limit or app.settings.bench_worst_case_limit
     if args.profile:
         profiles = runner.run_profiles(app.settings, out, args.stories)
@@ -37,7 +39,34 @@ def cmd_bench(args, app) -> int:
                                    worst_case_timeout=args.worst_case_timeout)
     print((out / "results.md").read_text(encoding="utf-8"))
     print(f"wrote {out / 'results.json'} and {out / 'results.md'} in {results['duration_s']:.0f}s", file=sys.stderr)
+    if args.only is None:
+        # The console's pages last (under a minute): results.json/md are written already, so a
+        # failure here loses nothing of the main run.
+        try:
+            _console_section(app, out, args.quick)
+        except Exception as exc:  # noqa: BLE001 - report it, keep the main results
+            print(f"console pages: failed: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+            return EXIT_FAILURE
     return EXIT_OK
+
+
+def _console(args, app, out: Path) -> int:
+    """`wirewatch bench --console`: the console's page timings alone (bench/console_pages.py)."""
+    if args.profile or args.only:
+        print("error: --console runs alone; drop --profile / --only", file=sys.stderr)
+        return EXIT_USAGE
+    _console_section(app, out, args.quick)
+    return EXIT_OK
+
+
+def _console_section(app, out: Path, quick: bool) -> dict:
+    from bench import console_pages
+
+    path = out / console_pages.RESULTS_FILE
+    results = console_pages.run(app.settings, json_path=path, **(console_pages.QUICK if quick else {}))
+    print(console_pages.render(results))
+    print(f"wrote {path} in {results['duration_s']:.0f}s", file=sys.stderr)
+    return results
 
 
 def _positive(value: str) -> int:
@@ -76,6 +105,13 @@ def add_arguments(p) -> None:
                         "or WIREWATCH_BENCH_WORST_CASE_LIMIT)")
     p.add_argument("--worst-case-timeout", type=_positive_float, metavar="S",
                    help=f"phase (h): seconds before an item's analysis is killed (default {WORST_CASE_TIMEOUT:g})")
+    p.add_argument("--console", action="store_true",
+                   help="only the console section (the full run ends with it too): the analyst console's pages "
+                        "timed over HTTP with 100,000 stored items and 10,000 alerts (synthetic, COPY-loaded into "
+                        "a schema of its own; needs PostgreSQL only; about a minute); p50/p95/max per page, PASS "
+                        "when p95 < 300 ms, and each page's p50 against GET /login (no database read) and the "
+                        "inbox query alone, measured in the same run. Writes DIR/console_results.json. With "
+                        "--quick: 5,000 items, 500 alerts. Other sizes: python -m bench.console_pages --help")
     p.add_argument("--profile", action="store_true",
                    help="instead of the benchmark: profile the NLP, save_batch and one consumer process on "
                         "a small sample (--stories, default 40) with pyinstrument; writes DIR/profile-*.txt")
@@ -90,7 +126,8 @@ def register(sub) -> None:
                     "case: time and memory of every item of eng.testb, the Reuters corpus and the feed files, "
                     "analysed one at a time. Writes "
                     "bench/results.json and bench/results.md and prints the table with each target met or "
-                    "missed. Needs Kafka and PostgreSQL (`wirewatch stack up`); uses its own topics, consumer "
-                    "groups and database schemas and removes them afterwards.")
+                    "missed; then times the analyst console's pages (the --console section, under a minute) and "
+                    "writes bench/console_results.json. Needs Kafka and PostgreSQL (`wirewatch stack up`); "
+                    "uses its own topics, consumer groups and database schemas and removes them afterwards.")
     add_arguments(p)
     p.set_defaults(func=cmd_bench)

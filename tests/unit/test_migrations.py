@@ -40,3 +40,7 @@ def test_items_limits_column_follows_the_merge():
     rev = scripts().get_revision("0006_item_limits")
     assert rev.down_revision == "0005_merge_heads"
     assert set(scripts().get_revision("0005_merge_heads").down_revision) == {"0003_feeds", "0004_sql_surface"}
+
+
+def test_the_console_tables_follow_item_limits():
+    assert scripts().get_revision("0007_console").down_revision == "0006_item_limits"

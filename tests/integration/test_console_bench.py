@@ -11,7 +11,7 @@ import json
 
 from sqlalchemy import text
 
-from bench import console_pages
+from bench import console_data, console_pages
 from wirewatch.adapters.postgres_engine import make_engine
 
 PAGES = ("/alerts", "/alerts?topic=", "/alerts?person=", "/alerts?rating=bad", "/alerts?before=",
@@ -35,7 +35,7 @@ def test_every_console_page_answers_200_and_the_schema_is_dropped(base_settings,
     assert results["baseline"]["inbox_query"]["n"] == 2
     sizes = results["sizes"]
     assert sizes["items"] == 500 and sizes["alerts"] == 50
-    assert sizes["alert_items"] >= 50 and sizes["item_entities"] > 0 and sizes["feeds"] == console_pages.FEEDS
+    assert sizes["alert_items"] >= 50 and sizes["item_entities"] > 0 and sizes["feeds"] == console_data.FEEDS
 
     table = capsys.readouterr().out
     assert all(f"`{path}`" in table for path in paths)

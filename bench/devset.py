@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from bench.regions import region_of
@@ -290,7 +290,7 @@ def cut_span(text: str, span: Span | None) -> tuple[str, str]:
     return head, "\n".join(lines[span.start:span.end])
 
 
-def _pages(items: list[Item], cache_dir: Path, spans: dict[str, Span]) -> None:
+def _pages(items: list[Item], cache_dir: Path, spans: Mapping[str, Span]) -> None:
     for item in items:
         path = page_cache_path(item.ref, cache_dir)
         if not path.exists():
@@ -305,15 +305,19 @@ def _pages(items: list[Item], cache_dir: Path, spans: dict[str, Span]) -> None:
             item.headline, item.body = "", text
 
 
-def load_texts(items: list[Item], eval_data: Path | str = EVAL_DATA,
-               cache_dir: Path | str = PAGES_CACHE, spans: Path | str = SPANS) -> list[Item]:
-    """Fill headline, body and published of each item; returns the items without a text."""
+def load_texts(items: list[Item], eval_data: Path | str = EVAL_DATA, cache_dir: Path | str = PAGES_CACHE,
+               spans: Path | str | Mapping[str, Span] = SPANS) -> list[Item]:
+    """Fill headline, body and published of each item; returns the items without a text.
+
+    ``spans`` is the spans file, or its table as read_spans returned it (so a caller that
+    loads several sets reads the file once)."""
     eval_data, cache_dir = Path(eval_data), Path(cache_dir)
+    table = spans if isinstance(spans, Mapping) else read_spans(spans)
     for item in items:
         item.missing = ""
     _reuters([i for i in items if i.source == "reuters"], eval_data)
     _feeds([i for i in items if i.source == "feeds"], eval_data)
-    _pages([i for i in items if i.source == "pages"], cache_dir, read_spans(spans))
+    _pages([i for i in items if i.source == "pages"], cache_dir, table)
     return [i for i in items if not i.has_text]
 
 
@@ -373,6 +377,7 @@ def check(sets: dict[str, list[Path]], eval_data: Path | str = EVAL_DATA,
     """Validate and describe each set of label files; 1 if a file is invalid."""
     out = out or sys.stdout
     status = 0
+    spans: dict[str, Span] | None = None  # read once, when the first set with valid labels needs it
     for name, paths in sets.items():
         print(f"{name}: {len(paths)} file(s) {', '.join(p.name for p in paths)}", file=out)
         if not paths:
@@ -383,12 +388,13 @@ def check(sets: dict[str, list[Path]], eval_data: Path | str = EVAL_DATA,
             print(f"  INVALID: {exc}", file=out)
             status = 1
             continue
-        try:
-            spans = read_spans()
-        except LabelError as exc:
-            print(f"  INVALID: {exc}", file=out)
-            return 1
-        load_texts(items, eval_data, cache_dir)
+        if spans is None:
+            try:
+                spans = read_spans()
+            except LabelError as exc:
+                print(f"  INVALID: {exc}", file=out)
+                return 1
+        load_texts(items, eval_data, cache_dir, spans)
         print(coverage(items), file=out)
         print(missing_report(items), file=out)
         unspanned = [i.id for i in items

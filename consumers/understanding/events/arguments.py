@@ -242,8 +242,6 @@ def term_args(tok):
     return [x for t in dict.fromkeys(targets) for x in _expand_conj(t)], agent
 
 
-
-
 def noun_args(tok):
     targets, agent = [], None
     for c in tok.children:

@@ -158,9 +158,10 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
         gov = tok.head.head
         if is_noun and lem in STATE_NOUNS and tok.dep_ == "pobj" and lemma(gov) in VERB_ACTIONS:
             # "refuses to remand X in custody": the state is as real as the verb it completes
-            status, why = status_of(gov, False, sent, ctx)
+            status, why = status_of(gov, False, sent, ctx, _headline_noun_verb(gov, lemma(gov), headline_end))
         else:
-            status, why = status_of(status_tok if status_tok is not None else tok, is_noun, sent, ctx)
+            status, why = status_of(status_tok if status_tok is not None else tok, is_noun, sent, ctx,
+                                    headline_verb)  # a headline verb takes the verb branch: no status_tok
         place, time = place_time(tok, ctx)
         agent_name = None
         if agent is not None:

@@ -105,10 +105,9 @@ def _phrase(text: str, stems) -> str | None:
     return next((s for s in stems if " " in s and s in low), None)
 
 
-def _crowd_beside(lead: list[Sentence], word: str) -> bool:
-    """A crowd word in a sentence that has ``word``."""
-    for s in lead:
-        words = [(0, m.group()) for m in _WORD.finditer(s.text.lower())]
+def _crowd_beside(sentence_words: list[list[tuple[int, str]]], word: str) -> bool:
+    """A crowd word in a sentence that has ``word``; one word list per lead sentence."""
+    for words in sentence_words:
         if any(w == word for _, w in words) and _find(words, ROLE_STEMS["crowd"]):
             return True
     return False
@@ -124,10 +123,10 @@ def cue_frames(text: str, sentences: tuple[Sentence, ...], headline_end: int) ->
     roles = {role: _find(lead_words, stems) for role, stems in ROLE_STEMS.items()}
     # a release, acquittal, warrant or denial anywhere in the lead may be the news
     undone = _find(lead_words, UNDOING_STEMS) or next(((0, p) for p in [_phrase(lead_text, UNDOING_STEMS)] if p), None)
+    sentence_words = [[(s.start + m.start(), m.group()) for m in _WORD.finditer(s.text.lower())] for s in lead]
     frames: list[EventFrame] = []
     done: set[str] = set()
-    for s in lead:
-        words = [(s.start + m.start(), m.group()) for m in _WORD.finditer(s.text.lower())]
+    for s, words in zip(lead, sentence_words):
         for action, stems in ARREST_STEMS.items():
             hit = _find(words, stems)
             phrase = None if hit else _phrase(s.text, stems)
@@ -140,7 +139,7 @@ def cue_frames(text: str, sentences: tuple[Sentence, ...], headline_end: int) ->
             for role, found in roles.items():
                 if found is None or role in done or role == "crowd" and len(done):
                     continue
-                if role == "opposition" and _crowd_beside(lead, found[1]):
+                if role == "opposition" and _crowd_beside(sentence_words, found[1]):
                     continue  # "opposition supporters detained": a crowd, not its figures
                 done.add(role)
                 status = "possible" if undone else "reported"

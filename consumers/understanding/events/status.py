@@ -16,8 +16,13 @@ from .lexicon import (
 )
 
 
-def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tuple[str, str]:
-    """Whether the trigger reports a real, current event, and why not if it does not."""
+def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
+              headline_verb: bool = False) -> tuple[str, str]:
+    """Whether the trigger reports a real, current event, and why not if it does not.
+
+    ``headline_verb``: frames found the trigger to be a headline verb the tagger read as a
+    noun compound ("Court sentences leader X"; frames._headline_noun_verb), so it is not
+    attributive."""
     # negation on the trigger or on the verb that governs a nominal trigger
     heads = [tok]
     h = tok
@@ -123,8 +128,7 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext) -> tupl
             return "died", f"'{h.text}' in custody"  # "four opposition members die in custody"
         if h is not tok and lem in CONTINUE_LEMMAS:
             return "continued", f"'{h.text}'"  # "court extends remand of X", "X remains in jail"
-    if tok.dep_ in {"amod", "compound", "nmod"} and not is_noun and not (
-            tok.tag_ == "NNS" and tok.idx < ctx.headline_end):  # "Court sentences leader X" (frames)
+    if tok.dep_ in {"amod", "compound", "nmod"} and not is_noun and not headline_verb:
         return "background", "attributive ('the detained leader')"
     # background: outside the lead, dated in an earlier year, or subordinate in the lead
     dated = ctx.past_date_for(tok, is_noun)
@@ -165,8 +169,9 @@ _CUSTODY_RULINGS = frozenset({"conviction", "sentence", "verdict", "detention", 
 
 
 def _upholds_custody(verb) -> bool:
-    """"upheld the conviction", "rejected an appeal against the sentence" (the jailing
-    stands): not news that competes with the custody."""
+    """"upheld the conviction", "the sentence was upheld": ``uphold`` whose object or
+    passive subject is a custody ruling (_CUSTODY_RULINGS; the jailing stands) is not
+    news that competes with the custody. Other verbs never uphold it."""
     objs = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
     if lemma(verb) == "uphold":
         return any(o.lemma_.lower() in _CUSTODY_RULINGS for o in objs)

@@ -307,3 +307,23 @@ def test_users_and_topics_commands_share_the_console_services(settings, tmp_path
     assert "title: Arrests of opposition leaders" in topics.read_text()
     assert ww("users", "remove", "ana").returncode == 0
     assert ww("users", "remove", "ana").returncode == 1
+
+
+def test_a_console_save_is_what_the_daemon_reloads(console):
+    """The items stage's own reload path (TopicRuntime over the file watcher) sees the saved
+    version and mirrors it into the topics table, as a running daemon does when idle."""
+    from consumers.matching.runtime import TopicRuntime
+    from consumers.matching.topics import TopicFileWatcher
+    from schemas.tables import Topic
+    from wirewatch.topic_edits import topic_texts
+
+    app, _alert = console
+    runtime = TopicRuntime(TopicFileWatcher(app.settings.topics_file), app.store, check_every=0)
+    runtime.refresh(force=True)
+    c, csrf = login(app)
+    text = topic_texts(app.settings.topics_file)[FLAGSHIP].replace("status: [reported]", "status: [reported, warrant]")
+    assert c.post(f"/topics/{FLAGSHIP}", data={"text": text, "csrf": csrf}).status_code == 303
+    runtime.refresh(force=True)
+    with app.engine.connect() as conn:
+        row = conn.execute(select(Topic.version, Topic.definition).where(Topic.name == FLAGSHIP)).one()
+    assert row.version == 2 and row.definition["event"]["status"] == ["reported", "warrant"]

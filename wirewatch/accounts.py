@@ -10,6 +10,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -49,9 +50,11 @@ def _hasher():
     return PasswordHasher()
 
 
-# Verified against when the user name is unknown, so that a wrong name costs as long as a
-# wrong password and the timing does not tell which names exist.
-_DUMMY_HASH: list[str] = []
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when the user name is unknown, so that a wrong name costs as long as
+    a wrong password and the timing does not tell which names exist."""
+    return _hasher().hash(secrets.token_hex(16))
 
 
 def check_username(username: str) -> str:
@@ -124,10 +127,8 @@ def authenticate(engine: Engine, username: str, password: str) -> User | None:
         row = conn.execute(select(ConsoleUser.id, ConsoleUser.username, ConsoleUser.role, ConsoleUser.password_hash)
                            .where(ConsoleUser.username == username.strip().lower()[:64])).first()
     if row is None:
-        if not _DUMMY_HASH:
-            _DUMMY_HASH.append(hasher.hash(secrets.token_hex(16)))
         try:
-            hasher.verify(_DUMMY_HASH[0], password)
+            hasher.verify(_dummy_hash(), password)
         except VerificationError:
             pass
         return None

@@ -28,9 +28,7 @@ def backtest(engine, analyzer, topic, since: datetime | None = None, limit: int 
     from wirewatch.views import alerted_item_ids, stored_items
 
     matcher = Matcher([topic])
-    rows = stored_items(engine, since)
-    if limit is not None:
-        rows = rows[-limit:]
+    rows = stored_items(engine, since, limit)
     alerted = alerted_item_ids(engine, topic.name)
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start:start + CHUNK]
@@ -41,14 +39,3 @@ def backtest(engine, analyzer, topic, since: datetime | None = None, limit: int 
         if progress:
             progress(min(start + CHUNK, len(rows)), len(rows))
 
-
-def count_items(engine, since: datetime | None = None) -> int:
-    from sqlalchemy import func, or_, select
-
-    from schemas.tables import Item
-
-    stmt = select(func.count()).select_from(Item)
-    if since is not None:
-        stmt = stmt.where(or_(Item.published_at >= since, Item.received_at >= since))
-    with engine.connect() as conn:
-        return conn.execute(stmt).scalar_one()

@@ -130,8 +130,13 @@ def versions(engine, name: str) -> list[dict]:
 
 def restore(engine, path: Path, name: str, version_id: int, saved_by: str) -> Saved | None:
     """Save an earlier text again, as a new version; None when there is no such version."""
-    row = next((v for v in versions(engine, name) if v["id"] == version_id), None)
+    from sqlalchemy import select
+
+    from schemas.tables import TopicVersion
+
+    with engine.connect() as conn:
+        row = conn.execute(select(TopicVersion.version, TopicVersion.text)
+                           .where(TopicVersion.id == version_id, TopicVersion.topic_name == name)).first()
     if row is None:
         return None
-    return save_topic(engine, path, name, row["text"], saved_by,
-                      note=f"restored from v{row['version']} (#{version_id})")
+    return save_topic(engine, path, name, row.text, saved_by, note=f"restored from v{row.version} (#{version_id})")

@@ -1,7 +1,7 @@
 """Read-side queries for the CLI and analysts (no writes here: see ``alert_actions``)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -59,13 +59,29 @@ def deliveries(engine: Engine, limit: int, failed_only: bool = False) -> list[De
         return list(session.scalars(stmt).all())
 
 
-def stored_items(engine: Engine, since: datetime | None = None) -> list:
-    """Stored items (id, headline, body, received_at), oldest first: what a backtest reads."""
-    stmt = select(Item.id, Item.headline, Item.body, Item.received_at).order_by(Item.received_at)
-    if since is not None:
-        stmt = stmt.where(or_(Item.published_at >= since, Item.received_at >= since))
+def _stored_since(stmt, since: datetime | None):
+    return stmt if since is None else stmt.where(or_(Item.published_at >= since, Item.received_at >= since))
+
+
+def stored_items(engine: Engine, since: datetime | None = None, limit: int | None = None) -> list:
+    """Stored items (id, headline, body, received_at), oldest first: what a backtest reads.
+    With ``limit``, only the newest ``limit`` of them (still oldest first)."""
+    stmt = _stored_since(select(Item.id, Item.headline, Item.body, Item.received_at), since)
+    if limit is None:
+        stmt = stmt.order_by(Item.received_at)
+    else:
+        stmt = stmt.order_by(Item.received_at.desc()).limit(limit)
     with engine.connect() as conn:
-        return list(conn.execute(stmt).all())
+        rows = list(conn.execute(stmt).all())
+    return rows if limit is None else rows[::-1]
+
+
+def count_items(engine: Engine, since: datetime | None = None) -> int:
+    """How many stored items a backtest since ``since`` would read."""
+    from sqlalchemy import func
+
+    with engine.connect() as conn:
+        return conn.execute(_stored_since(select(func.count()).select_from(Item), since)).scalar_one()
 
 
 def alerted_item_ids(engine: Engine, topic: str) -> set[str]:
@@ -149,8 +165,7 @@ def inbox(engine: Engine, f: AlertFilters) -> tuple[list[dict], int]:
             .order_by(Alert.id.desc()).limit(max(1, min(f.limit, 500))))
     # Newest first by id: ids grow with inserts, and (unlike created_at) they page without ties.
     stmt = _where(stmt, f, rating)
-    count = _where(select(func.count()).select_from(Alert), AlertFilters(**{**f.__dict__, "after_id": None,
-                                                                              "before_id": None}),
+    count = _where(select(func.count()).select_from(Alert), replace(f, after_id=None, before_id=None),
                    _latest_rating())
     with engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(stmt)]

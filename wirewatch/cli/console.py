@@ -59,8 +59,10 @@ def cmd_users(args, app) -> int:
     except (AccountError, ValueError) as exc:
         _err(f"wirewatch users add: {exc}")
         return EXIT_USAGE
+    from wirewatch.web.server import DEFAULT_PORT
+
     print(f"added {user.username} ({user.role}); log in at http://{app.settings.web_host}:"
-          f"{app.settings.web_port or 8080}/")
+          f"{app.settings.web_port or DEFAULT_PORT}/")
     return EXIT_OK
 
 

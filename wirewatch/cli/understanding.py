@@ -159,7 +159,8 @@ def _eval_devset(args, app) -> int:
 
 def cmd_backtest(args, app) -> int:
     from consumers.matching.topics import TopicFileError, load_topics
-    from wirewatch.backtest import backtest, count_items
+    from wirewatch.backtest import backtest
+    from wirewatch.views import count_items
 
     try:
         topics = [t for t in load_topics(args.topics or app.settings.topics_file) if t.name == args.topic]

@@ -52,7 +52,7 @@ async def inbox(request: Request):
                           newest=newest, query=urlencode(query), older=older, paged=f.before_id is not None)
 
 
-@page()
+@page(fragment=True)
 async def inbox_rows(request: Request):
     """New alerts since ``after_id`` under the same filters, as table rows (the live update)."""
     from wirewatch.views import inbox as read_inbox
@@ -85,7 +85,7 @@ async def alert_page(request: Request):
                           notice=request.query_params.get("done"))
 
 
-@page(write=True, analyst=True)
+@page(analyst=True)
 async def alert_action(request: Request):
     from wirewatch.alert_actions import RATINGS, STATE_ACTIONS, rate_alert, set_alert_state
 

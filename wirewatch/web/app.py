@@ -77,7 +77,7 @@ async def login(request: Request):
     return response
 
 
-@page(write=True)
+@page()
 async def logout(request: Request):
     from wirewatch.accounts import close_session
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool as in_thread  # the DB calls are blocking
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
@@ -54,9 +55,10 @@ class Console:
                             httponly=True, samesite="strict", secure=self.settings.web_secure_cookies, path="/")
 
 
-def page(write: bool = False, analyst: bool = False):
-    """Guard a handler: a live session, and for writes a matching CSRF token and (unless
-    ``analyst`` is False on a write, e.g. logout) the analyst role."""
+def page(analyst: bool = False, fragment: bool = False):
+    """Guard a handler: a live session; on a POST, the session's CSRF token, and with
+    ``analyst`` the analyst role. Without a session a page redirects to the login, and a
+    ``fragment`` (what the page's script fetches) answers 401."""
 
     def wrap(handler):
         @wraps(handler)
@@ -67,12 +69,12 @@ def page(write: bool = False, analyst: bool = False):
             token = request.cookies.get(security.SESSION_COOKIE)
             session = await in_thread(session_for, console.engine, token)
             if session is None:
-                if request.method == "GET" and not request.url.path.startswith("/alerts/rows"):
+                if request.method == "GET" and not fragment:
                     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                     return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
                 return PlainTextResponse("log in first", status_code=401)
             request.state.session = session
-            if write or request.method == "POST":
+            if request.method == "POST":
                 form = await request.form()
                 given = form.get(security.CSRF_FIELD) or request.headers.get(security.CSRF_HEADER)
                 if not security.same_origin(request.headers.get("origin"), request.headers.get("host")):
@@ -90,8 +92,3 @@ def page(write: bool = False, analyst: bool = False):
 
     return wrap
 
-
-async def in_thread(fn, *args, **kwargs):
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(fn, *args, **kwargs)

@@ -26,7 +26,7 @@ async def feed_list(request: Request):
                           error=request.query_params.get("error"))
 
 
-@page(write=True, analyst=True)
+@page(analyst=True)
 async def feed_add(request: Request):
     from producers.registry import RegistryError
     from producers.url_policy import UrlPolicy, redact
@@ -49,7 +49,7 @@ async def feed_add(request: Request):
     return RedirectResponse("/feeds?done=" + quote(f"{verb} feed #{feed_id}: {redact(url)}"), status_code=303)
 
 
-@page(write=True, analyst=True)
+@page(analyst=True)
 async def feed_action(request: Request):
     from wirewatch.adapters.postgres_feeds import FeedStore
 

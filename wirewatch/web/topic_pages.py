@@ -61,7 +61,7 @@ def _form_text(form) -> str:
     return str(form.get("text") or "")[:MAX_TEXT]
 
 
-@page(write=True, analyst=True)
+@page(analyst=True)
 async def topic_save(request: Request):
     from consumers.matching.topics import TopicFileError
     from wirewatch.topic_edits import save_topic
@@ -77,12 +77,13 @@ async def topic_save(request: Request):
     return RedirectResponse(f"/topics/{name}?done={done}", status_code=303)
 
 
-@page(write=True, analyst=True)
+@page(analyst=True)
 async def topic_preview(request: Request):
     """Check the edited text and backtest it over recent stored items; nothing is saved or sent."""
     from consumers.matching.topic_text import parse_topic_text
     from consumers.matching.topics import TopicFileError
-    from wirewatch.backtest import backtest, count_items
+    from wirewatch.backtest import backtest
+    from wirewatch.views import count_items
 
     console = request.app.state.console
     form = request.state.form
@@ -119,7 +120,7 @@ def _bounded(value, default: int, low: int, high: int) -> int:
         return default
 
 
-@page(write=True, analyst=True)
+@page(analyst=True)
 async def topic_restore(request: Request):
     from consumers.matching.topics import TopicFileError
     from wirewatch.topic_edits import restore

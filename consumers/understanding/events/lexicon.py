@@ -80,10 +80,10 @@ FORMER_WORDS = frozenset({"former", "ex", "ex-", "ousted", "deposed", "exiled", 
 # Words that call a report of an arrest untrue: "the report of his arrest was false".
 UNTRUE_WORDS = frozenset({"false", "untrue", "fake", "baseless", "unfounded", "fabricated", "wrong",
                           "erroneous", "misleading", "inaccurate"})
-# A governing verb that says the arrest did not happen: "court refuses to remand X".
-# custody that an order imposes at once (a remand), unlike an ordered "arrest" (a warrant)
+# Custody that an order imposes at once (a remand), unlike an ordered "arrest" (a warrant).
 REMAND_NOUNS = frozenset({"detention", "remand", "custody", "imprisonment", "jailing", "incarceration"})
 REPORT_NOUNS = frozenset({"report", "claim", "news", "rumour", "rumor", "story", "allegation", "publication", "post"})
+# A governing verb that says the arrest did not happen: "court refuses to remand X".
 REFUSAL_LEMMAS = frozenset({"refuse", "reject", "decline", "deny", "fail", "overrule"})
 SUBORDINATORS = frozenset({"after", "since", "following", "before", "until", "despite"})
 # Custody that ended in death is not an arrest: "four opposition members die in custody".

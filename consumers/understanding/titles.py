@@ -32,6 +32,7 @@ head official officer judge prosecutor lawyer attorney journalist reporter edito
 businesswoman tycoon banker economist analyst student professor writer author blogger
 commander general colonel member vice-president aide adviser advisor critic campaigner
 opponent rival challenger figure man woman wife husband son daughter brother sister father mother
+mp mps parliamentarian congressman congresswoman
 """.split())
 
 # Words that, next to a person, mark them as part of the opposition.

@@ -250,3 +250,36 @@ def test_group_target_has_no_layout_whitespace(analyzer):
 def test_plural_pronoun_needs_plural_speaker(analyzer):
     a = analyzer.analyse("", "Opposition leader Alexei Navalny said on Monday police had arrested them at the rally.")
     assert not any(f.target == "Alexei Navalny" for f in a.events), a.events
+
+
+# Fictional items in the shapes of real pages (the dev split's misses).
+NAMED_LATER = [
+    # the state hung on the object: "placed X, a senior official ..., under house arrest"
+    ("", "The interior ministry has placed Karim Haddad, a senior official of the opposition Renewal "
+         "party, under house arrest, a party official said.", "Karim Haddad"),
+    # "One of the critics of President X, Senator Y, was arrested"
+    ("", "One of the fiercest critics of President Mateo Ruiz, opposition Senator Lucia Vega, was "
+         "arrested on Friday morning.", "Lucia Vega"),
+    # an unnamed lead target named next with the same title word
+    ("", "An MP and a former senator were held at a police station on Monday over a speech. "
+         "Coast MP Peter Otieno and Senator James Mwangi, an opposition leader, were questioned for hours.",
+     "James Mwangi"),
+]
+
+
+@pytest.mark.parametrize("headline,body,target", NAMED_LATER)
+def test_target_named_despite_the_parse(analyzer, headline, body, target):
+    a = analyzer.analyse(headline, body)
+    assert target in {f.target for f in _reported_opposition(a)}, a.events
+    assert predict_document(a)
+
+
+def test_denying_the_charges_is_not_the_news(analyzer):
+    a = analyzer.analyse("Opposition senator arrested",
+                         "Senator Lucia Vega has denied the charges. Opposition Senator Lucia Vega was "
+                         "arrested on Friday.")
+    assert predict_document(a), a.events
+    assert not predict_document(analyzer.analyse(
+        "Police deny arresting opposition senator",
+        "Police denied reports that they arrested opposition Senator Lucia Vega on Friday."))
+

@@ -45,6 +45,15 @@ def resolve_target(tok, ctx: FrameContext, depth: int = 0):
     m = ctx.mention_at(tok.idx)
     if m and m.label == "PERSON":
         return m.canonical, tok, "person"
+    if tok.lower_ == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+        # "One of the fiercest critics of President X, Senator Y, was arrested": the
+        # parser hangs the closing apposition on the last name of the "of" phrase
+        appos = [ctx.mention_at(t.idx) for t in tok.subtree if t.dep_ == "appos" and t.i > tok.i]
+        people = [p for p in appos if p is not None and p.label == "PERSON"]
+        if len(people) == 1:
+            inner = next(o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                         for o in [*c.children, c] if o.dep_ == "pobj" or o is c)
+            return people[0].canonical, inner, "person"
     if tok.dep_ == "appos" and tok.lemma_.lower() in PERSON_NOUNS:
         # "said Antonio Ledezma, an opposition leader who escaped house arrest"
         hm = ctx.mention_at(tok.head.idx)
@@ -220,10 +229,22 @@ def state_args(tok):
         targets = [gov.head]
     if not targets and gov.dep_ in {"xcomp", "ccomp", "conj"}:
         targets = [c for c in gov.head.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"}]
-    if not targets and gov.pos_ in {"NOUN", "PROPN"} and prep.lower_ == "behind" and (
-            gov.ent_type_ == "PERSON" or gov.lemma_.lower() in PERSON_NOUNS or gov.lower_ in PERSON_NOUNS):
-        targets = [gov]  # a verbless headline: "Top Azerbaijani Journalist Behind Bars"
+    if not targets and gov.pos_ in {"NOUN", "PROPN"} and prep.lower_ in {"behind", "under"} and (
+            _is_person(gov) or gov.dep_ == "dobj" and gov.head.lemma_.lower() in PLACING_VERBS):
+        # a verbless headline, "Top Azerbaijani Journalist Behind Bars", "Court Places X
+        # Under Arrest"; or "placed X, a senior official, under house arrest" with the
+        # state hung on the object instead of the verb
+        targets = [gov]
     return [x for t in targets for x in _expand_conj(t)], None
+
+
+# verbs that put someone into a state: "placed X under house arrest", "kept X behind bars"
+PLACING_VERBS = frozenset({"place", "put", "keep", "hold"})
+
+
+def _is_person(tok) -> bool:
+    return tok.ent_type_ == "PERSON" or tok.lemma_.lower() in PERSON_NOUNS or tok.lower_ in PERSON_NOUNS or any(
+        c.dep_ == "appos" and (c.lemma_.lower() in PERSON_NOUNS or c.ent_type_ == "PERSON") for c in tok.children)
 
 
 _NOT_RECIPIENTS = frozenset({"year", "month", "week", "day", "life", "death", "prison", "jail", "term"})

@@ -187,6 +187,7 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
                 if rtok.tag_ in {"NN", "NNP"} and (rtok.lemma_.lower() in PERSON_NOUNS
                                                    or rtok.lower_ in PERSON_NOUNS):
                     details["describes_person"] = True
+                    details["target_head"] = rtok.lower_
                 name = ""
             else:
                 role, evidence = "unknown", "no named target"
@@ -197,6 +198,7 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
                 place=place, time=time, status=status, details=details,
             ))
     frames = _name_the_described(frames, described, mentions, person_roles)
+    frames = _name_by_title(frames, lead, doc, mentions, ctx)
     frames = _resolve_descriptions(frames, max(lead) + 2 if lead else 0)
     frames = _name_the_lead_description(frames, lead)
     frames = _critic_by_trade(frames, lead)
@@ -248,6 +250,44 @@ def _name_the_lead_description(frames: list, lead: set) -> list:
     evidence = f"the lead's '{phrase}' ({first.role_evidence}) is {name}, the only person named as arrested"
     return [replace(f, target_role=first.target_role, role_evidence=evidence) if f.target == name else f
             for f in frames]
+
+
+_TITLE_STOP = frozenset({"VERB", "AUX", "ADP", "CCONJ", "SCONJ", "PUNCT", "PRON"})
+
+
+def _name_by_title(frames: list, lead: set, doc, mentions, ctx: FrameContext) -> list:
+    """"An MP and a former senator were held ..." and then "Gatundu South MP Moses Kuria
+    and former Machakos Senator Johnstone Muthama ...": an unnamed lead target of unknown
+    side is the one person the next sentences name with the same title word; that
+    person's known role (document, watchlist, knowledge base) is the frame's."""
+    unnamed = [f for f in frames if not f.target and f.details.get("target_head") and f.target_role == "unknown"
+               and f.sentence.index in lead and f.status == "reported"]
+    if not unnamed:
+        return frames
+    window = max(lead) + 2
+    titled: dict[str, set[str]] = {}
+    for m in mentions:
+        sent = ctx.sentence_of(m.start) if m.label == "PERSON" else None
+        if sent is None or sent.index > window:
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        for t in reversed(doc[max(span.start - 4, 0):span.start] if span is not None else []):
+            if t.pos_ in _TITLE_STOP:
+                break
+            titled.setdefault(t.lower_, set()).add(m.canonical)
+    out = []
+    for f in frames:
+        names = titled.get(f.details.get("target_head", ""), set()) if f in unnamed else set()
+        if len(names) == 1:
+            (name,) = names
+            role, why = ctx.person_roles.get(name, ("unknown", "no opposition evidence"))
+            phrase = f.details.get("target_phrase", "")
+            f = replace(f, target=name, target_role=role,
+                        role_evidence=f"the lead's '{phrase}' is {name}, named next with the same title; {why}",
+                        details={**{k: v for k, v in f.details.items() if k != "describes_person"},
+                                 "target_kind": "description"})
+        out.append(f)
+    return out
 
 
 def _resolve_descriptions(frames: list, window: int = 1 << 30) -> list:

@@ -100,6 +100,9 @@ COMPETING_LEMMAS = frozenset({
     "commute", "reduce", "dismiss", "exonerate", "amnesty", "bail", "absolve", "rebuff",
     "refute", "dispute", "uphold", "win",
 })
+# what an accused denies without that being the news: "denied the charges / involvement"
+ACCUSATION_NOUNS = frozenset({"charge", "allegation", "accusation", "involvement", "wrongdoing", "claim",
+                              "guilt", "crime", "offence", "offense", "link", "role"})
 COMPETING_WORDS = frozenset({
     "released", "releases", "freed", "frees", "pardoned", "pardons", "pardon", "acquitted",
     "acquits", "acquittal", "appeal", "appeals", "denies", "deny", "denied", "rejects",

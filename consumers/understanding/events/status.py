@@ -9,7 +9,7 @@ from dataclasses import replace
 from ..model import Sentence
 from .index import FrameContext, lemma
 from .lexicon import (
-    ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, DEATH_LEMMAS,
+    ACCUSATION_NOUNS, ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, DEATH_LEMMAS,
     REMAND_NOUNS, REPORT_NOUNS, ESCAPE_LEMMAS, MODALS, NEG_WORDS, PROTEST_LEMMAS, REFUSAL_LEMMAS,
     RELEASE_LEMMAS, RELEASE_NOUNS,
     STATE_PREPS, SUBORDINATORS, THREAT_NOUNS, THREAT_VERBS, UNTRUE_WORDS, WARRANT_NOUNS, WARRANT_VERBS,
@@ -160,7 +160,8 @@ def _competing_root(doc, sentence: Sentence, arrest_starts=frozenset()):
     for v in sorted(verbs, key=lambda t: t.i):
         if v.idx in arrest_starts:
             return None
-        if (lemma(v) in COMPETING_LEMMAS or v.lower_ in COMPETING_WORDS) and not _upholds_custody(v):
+        if (lemma(v) in COMPETING_LEMMAS or v.lower_ in COMPETING_WORDS) and not _upholds_custody(v) \
+                and not _denies_accusation(v):
             return v
     return None
 
@@ -201,6 +202,16 @@ def follow_up(frames: list, lead_ids: frozenset) -> list:
     return out
 
 
+def _denies_accusation(verb) -> bool:
+    """"X has denied the charges / any wrongdoing": the accused's standard answer,
+    not news that competes with the custody (unlike "police deny arresting X" or "court
+    denies bail")."""
+    if lemma(verb) != "deny":
+        return False
+    objs = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+    return bool(objs) and all(o.lemma_.lower() in ACCUSATION_NOUNS for o in objs)
+
+
 def _refused(tok) -> bool:
     """"remanded without bail", "denied bail", "refuses release": the competing news
     did not happen, so the custody is still the news."""
@@ -229,7 +240,8 @@ def main_news(frames: list, doc, sentences, headline_end: int, body_sents) -> li
             continue
         if (s.index, span.root.idx) in triggers:
             return frames  # "Police arrest opposition leader ..." is the news
-        hit = next((t for t in span if t.lower_ in COMPETING_WORDS and not _refused(t)), None)
+        hit = next((t for t in span if t.lower_ in COMPETING_WORDS and not _refused(t)
+                    and not _denies_accusation(t)), None)
         if hit is not None:
             reason = f"headline is about '{hit.text}'"
             break

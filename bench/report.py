@@ -1,7 +1,7 @@
 """Render bench results (the dict written to results.json) as a markdown report. Pure."""
 from __future__ import annotations
 
-from bench import worst_case_report
+from bench import baseline, worst_case_report
 from bench.stats import Target, evaluate_targets
 
 
@@ -34,7 +34,8 @@ def _row(cells) -> str:
 
 
 def render_markdown(results: dict, targets: list[Target] | None = None) -> str:
-    targets = targets if targets is not None else evaluate_targets(results) + worst_case_report.targets(results)
+    if targets is None:
+        targets = evaluate_targets(results) + baseline.targets(results) + worst_case_report.targets(results)
     if results.get("worst_case") and not any(results.get(k) for k in ("bus", "nlp", "pipeline")):
         return worst_case_report.render_alone(results, targets)  # `wirewatch bench --only worst-case`
     m = results.get("machine", {})
@@ -132,6 +133,11 @@ def render_markdown(results: dict, targets: list[Target] | None = None) -> str:
         from bench.sandbox_cost import summary_lines
 
         lines += ["## Analysis budget (i)", "", *summary_lines(sb), ""]
+    base = results.get("baseline") or {}
+    if base.get("trees"):
+        lines += ["## Against baseline (j)", "", *baseline.render(base), ""]
+    elif base.get("error"):
+        lines += ["## Against baseline (j)", "", f"Not measured: {base['error']}", ""]
     mem = results.get("memory") or {}
     if mem.get("per_process"):
         lines += ["## Memory (g)", "", _row(["run", "pid", "peak RSS (VmHWM) MB"]), _row(["---", "---:", "---:"])]

@@ -9,8 +9,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench import baseline, worst_case_report
 from bench import machine as machine_mod
-from bench import worst_case_report
 from bench.progress import Progress
 from bench.report import render_markdown
 from bench.stats import evaluate_targets
@@ -61,7 +61,8 @@ def cores() -> int:
 
 
 def run_bench(settings, out_dir: Path, stories: int | None = None, quick: bool = False,
-              stream=None, worst_case_limit: int | None = None, worst_case_timeout: float | None = None) -> dict:
+              stream=None, worst_case_limit: int | None = None, worst_case_timeout: float | None = None,
+              baseline_rev: str | None = None) -> dict:
     from bench import (bus_throughput, corpus, db_throughput, latency, matching_cost,
                                      nlp_throughput, pipeline_throughput, sandbox_cost)
     from bench.scratch import scratch
@@ -118,6 +119,9 @@ def run_bench(settings, out_dir: Path, stories: int | None = None, quick: bool =
     progress.done(t, f"ratio {results['sandbox']['ratio_sandboxed_to_in_process']} "
                      f"({results['sandbox']['overhead_ms_per_item']:+} ms/item)")
 
+    # (j) (b) with 1 process on the same stories, this tree against a baseline revision, interleaved
+    results["baseline"] = _baseline_phase(nlp_items, warm, baseline_rev, progress)
+
     # (f) matching
     t = progress.start(f"(f) matching: {len(nlp_items)} analysed stories × 10 / 1,000 / 10,000 topics")
     results["matching"] = matching_cost.measure_matching(
@@ -173,10 +177,36 @@ def run_bench(settings, out_dir: Path, stories: int | None = None, quick: bool =
     results["machine"]["load_avg_end"] = machine_mod.load_avg()
     results["duration_s"] = round(time.monotonic() - progress.t0, 1)
     results["notes"] += notes(plan, ncores, results)
-    targets = evaluate_targets(results) + worst_case_report.targets(results)
+    targets = evaluate_targets(results) + baseline.targets(results) + worst_case_report.targets(results)
     results["targets"] = [t.to_dict() for t in targets]
     write_results(results, out_dir, targets)
     return results
+
+
+def _baseline_phase(items, warm, rev: str | None, progress: "Progress") -> dict:
+    """Phase (j) in the full run: a failure (say, a shallow clone) costs this phase only."""
+    rev = rev or baseline.BASELINE_REV
+    try:
+        section = baseline.run(items, warm, rev, progress=progress)
+    except baseline.BaselineError as exc:
+        progress(f"(j) against baseline {rev}: not measured: {exc}")
+        return {"baseline_rev": rev, "error": str(exc)}
+    r = section["ratios"]
+    progress(f"(j) against baseline {rev}: current ÷ baseline {r['items_per_cpu_s']}× items per CPU-s, "
+             f"{r['words_per_s']}× words/s")
+    return section
+
+
+def run_baseline_only(out_dir: Path, rev: str | None = None, stories: int | None = None, quick: bool = False,
+                      stream=None) -> dict:
+    """`wirewatch bench --only baseline`: phase (j) alone (no Kafka, no PostgreSQL); writes
+    DIR/baseline_results.json. A BaselineError reaches the caller."""
+    from bench import corpus
+
+    n = stories or (baseline.QUICK_STORIES if quick else baseline.STORIES)
+    return baseline.run(corpus.load_items(n), corpus.load_items(Plan.warm, skip=WARM_SKIP),
+                        rev or baseline.BASELINE_REV, progress=Progress(stream),
+                        json_path=out_dir / baseline.RESULTS_FILE)
 
 
 def _worst_case_phase(settings, progress: "Progress", quick: bool, limit: int | None,

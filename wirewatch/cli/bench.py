@@ -30,13 +30,15 @@ def cmd_bench(args, app) -> int:
         profiles = runner.run_profiles(app.settings, out, args.stories)
         print(runner.render_hot_spots(profiles))
         return EXIT_OK
+    if args.only == "baseline":
+        return _baseline(args, out)
     if args.only == "worst-case":
         results = runner.run_worst_case_only(app.settings, out, limit, args.worst_case_timeout,
                                              quick=args.quick)
     else:
         results = runner.run_bench(app.settings, out, stories=args.stories, quick=args.quick,
                                    worst_case_limit=limit,
-                                   worst_case_timeout=args.worst_case_timeout)
+                                   worst_case_timeout=args.worst_case_timeout, baseline_rev=args.baseline_rev)
     print((out / "results.md").read_text(encoding="utf-8"))
     print(f"wrote {out / 'results.json'} and {out / 'results.md'} in {results['duration_s']:.0f}s", file=sys.stderr)
     if args.only is None:
@@ -48,6 +50,20 @@ def cmd_bench(args, app) -> int:
             print(f"console pages: failed: {exc.__class__.__name__}: {exc}", file=sys.stderr)
             return EXIT_FAILURE
     return EXIT_OK
+
+
+def _baseline(args, out: Path) -> int:
+    """`wirewatch bench --only baseline`: phase (j) alone, the table printed, DIR/baseline_results.json."""
+    from bench import baseline, runner
+
+    try:
+        results = runner.run_baseline_only(out, args.baseline_rev, args.stories, quick=args.quick)
+    except baseline.BaselineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    print("\n".join(baseline.render(results)))
+    print(f"wrote {out / baseline.RESULTS_FILE} in {results['duration_s']:.0f}s", file=sys.stderr)
+    return EXIT_OK  # like the other sections: the verdict is in the table, not the exit status
 
 
 def _console(args, app, out: Path) -> int:
@@ -88,8 +104,11 @@ def add_arguments(p) -> None:
         from bench.runner import DEFAULT_STORIES, QUICK_STORIES
         from bench.worst_case import DEFAULT_TIMEOUT as WORST_CASE_TIMEOUT
         from bench.worst_case import QUICK_LIMIT as QUICK_WORST_CASE
+        from bench.baseline import BASELINE_REV, RATIO_LIMIT
+        from bench.baseline import STORIES as BASELINE_STORIES
     except ImportError:  # not installed (the Docker image): the command says so when run
         DEFAULT_STORIES, QUICK_STORIES, WORST_CASE_TIMEOUT, QUICK_WORST_CASE = 0, 0, 0.0, 0
+        BASELINE_REV, RATIO_LIMIT, BASELINE_STORIES = "?", 0.0, 0
     p.add_argument("--quick", action="store_true",
                    help=f"small sizes ({QUICK_STORIES} stories): a smoke test of every phase, in a few minutes")
     p.add_argument("--stories", type=_positive, metavar="N",
@@ -97,9 +116,15 @@ def add_arguments(p) -> None:
                         "the other phases use fixed fractions of N, see bench/README.md)")
     p.add_argument("--out", default=str(DEFAULT_OUT), metavar="DIR",
                    help="where results.json and results.md go (default: bench/)")
-    p.add_argument("--only", choices=["worst-case"],
-                   help="run one part alone: worst-case = phase (h), every item of eng.testb, the Reuters "
-                        "corpus and the feed files analysed one at a time (needs neither Kafka nor PostgreSQL)")
+    p.add_argument("--only", choices=["worst-case", "baseline"],
+                   help="run one part alone (neither needs Kafka or PostgreSQL): worst-case = phase (h), every "
+                        "item of eng.testb, the Reuters corpus and the feed files analysed one at a time; "
+                        "baseline = phase (j), the NLP limit (b) with 1 process of this tree and of a git "
+                        f"worktree of --baseline-rev on the same {BASELINE_STORIES} stories (--stories N), "
+                        f"3 interleaved rounds; PASS when current ÷ baseline ≥ {RATIO_LIMIT:g}; writes "
+                        "DIR/baseline_results.json (about 5 minutes)")
+    p.add_argument("--baseline-rev", metavar="REV",
+                   help=f"phase (j): the git revision to compare with (default {BASELINE_REV})")
     p.add_argument("--worst-case-limit", type=_positive, metavar="N",
                    help=f"phase (h): at most N items per corpus (default: all; {QUICK_WORST_CASE} with --quick; "
                         "or WIREWATCH_BENCH_WORST_CASE_LIMIT)")
@@ -122,7 +147,8 @@ def register(sub) -> None:
         "bench", help="benchmark: bus, NLP, database and full-pipeline throughput, latency, matching, memory",
         description="Measure on this machine, in one run: raw Kafka throughput, the NLP limit (1 process and "
                     "one per core), bulk database insertion, the full pipeline at saturation, end-to-end "
-                    "latency at 50% load, matching cost vs topic count, peak RSS per consumer, and the worst "
+                    "latency at 50% load, matching cost vs topic count, peak RSS per consumer, the NLP limit against a "
+                    "baseline revision (a git worktree, same run), and the worst "
                     "case: time and memory of every item of eng.testb, the Reuters corpus and the feed files, "
                     "analysed one at a time. Writes "
                     "bench/results.json and bench/results.md and prints the table with each target met or "

@@ -98,6 +98,8 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     lead |= {s.index for s in body_sents[:LEAD_SENTENCES]}
     ctx = FrameContext(doc, mentions, sentences, headline_end, frozenset(lead), watchlist,
                        party_roles, person_roles, dateline, person_genders(doc, mentions), kb, on)
+    lead_terms = any(t.lower_ in SENTENCE_TERMS for s in sentences if s.index in lead
+                     for t in doc.char_span(s.start, s.end, alignment_mode="expand") or ())
     frames: list[EventFrame] = []
     described: list = []  # lead frames about one unnamed opposition figure
     for tok in doc:
@@ -116,8 +118,9 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
             if action == "charge" and not _is_charge_sense(tok):
                 continue
             if lem == "sentence" and not any(t.lower_ in SENTENCE_TERMS
-                                             for t in (tok.head if headline_verb else tok).subtree):
-                continue
+                                             for t in (tok.head if headline_verb else tok).subtree) \
+                    and not (tok.idx < headline_end and lead_terms):
+                continue  # a headline drops the term the lead gives: "X sentenced on graft charges"
             targets, agent = ([tok.head], None) if headline_verb else verb_args(tok)
             if not targets and agent is not None and tok.idx < headline_end and _headline_passive(tok):
                 targets, agent = [agent], None  # "Opposition leader Kem Sokha arrested for treason"
@@ -257,11 +260,13 @@ _TITLE_STOP = frozenset({"VERB", "AUX", "ADP", "CCONJ", "SCONJ", "PUNCT", "PRON"
 
 def _name_by_title(frames: list, lead: set, doc, mentions, ctx: FrameContext) -> list:
     """"An MP and a former senator were held ..." and then "Gatundu South MP Moses Kuria
-    and former Machakos Senator Johnstone Muthama ...": an unnamed lead target of unknown
-    side is the one person the next sentences name with the same title word; that
-    person's known role (document, watchlist, knowledge base) is the frame's."""
-    unnamed = [f for f in frames if not f.target and f.details.get("target_head") and f.target_role == "unknown"
-               and f.sentence.index in lead and f.status == "reported"]
+    and former Machakos Senator Johnstone Muthama ...": an unnamed lead target is the one
+    person the next sentences name with the same title word. A target of unknown side
+    takes that person's known role; an "opposition leader" keeps its own, unless the
+    story names no target of that side and says the person is something else."""
+    has_named = {f.target_role for f in frames if f.target}
+    unnamed = [f for f in frames if not f.target and f.details.get("target_head") and f.sentence.index in lead
+               and f.status == "reported" and (f.target_role == "unknown" or f.target_role not in has_named)]
     if not unnamed:
         return frames
     window = max(lead) + 2
@@ -281,6 +286,11 @@ def _name_by_title(frames: list, lead: set, doc, mentions, ctx: FrameContext) ->
         if len(names) == 1:
             (name,) = names
             role, why = ctx.person_roles.get(name, ("unknown", "no opposition evidence"))
+            if f.target_role != "unknown":
+                if role not in {"unknown", f.target_role}:
+                    out.append(f)  # the story says otherwise of the person named
+                    continue
+                role, why = f.target_role, f.role_evidence
             phrase = f.details.get("target_phrase", "")
             f = replace(f, target=name, target_role=role,
                         role_evidence=f"the lead's '{phrase}' is {name}, named next with the same title; {why}",

@@ -11,6 +11,7 @@ This module finds the triggers and assembles the frames; the words live in
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 from ..genders import person_genders
@@ -96,6 +97,12 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     body_sents = [s for s in sentences if s.start >= headline_end]
     lead = {s.index for s in sentences if s.start < headline_end}
     lead |= {s.index for s in body_sents[:LEAD_SENTENCES]}
+    story = _story_start(body_sents)
+    if story:
+        # a page's caption or standfirst, then "DAR ES SALAAM -" on a line of its own:
+        # the story's lead is what follows the dateline
+        body_sents = body_sents[story:]
+        lead |= {s.index for s in body_sents[:LEAD_SENTENCES]}
     ctx = FrameContext(doc, mentions, sentences, headline_end, frozenset(lead), watchlist,
                        party_roles, person_roles, dateline, person_genders(doc, mentions), kb, on)
     lead_terms = any(t.lower_ in SENTENCE_TERMS for s in sentences if s.index in lead
@@ -207,6 +214,19 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     frames = _critic_by_trade(frames, lead)
     frames = follow_up(frames, ctx.lead_ids)
     return tuple(main_news(frames, doc, sentences, headline_end, body_sents))
+
+
+# a dateline alone on its line: "DAR ES SALAAM -", "NAIROBI, Kenya (AP) —"
+_DATELINE_ONLY = re.compile(r"^[A-Z][A-Z.'’ ]{2,40}(?:,\s*[A-Z][\w.' ]{1,30})?(?:\s*\([^()]{1,30}\))?\s*[-–—:]+$")
+
+
+def _story_start(body_sents) -> int:
+    """Index in ``body_sents`` of the sentence after a dateline-only sentence among the
+    first four, else 0."""
+    for i, sent in enumerate(body_sents[:4]):
+        if _DATELINE_ONLY.match(sent.text.strip()) and i + 1 < len(body_sents):
+            return i + 1
+    return 0
 
 
 def _critic_by_trade(frames: list, lead: set) -> list:

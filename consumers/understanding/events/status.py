@@ -75,6 +75,9 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
             break  # "the prosecutor ordered the detention of X for 15 days": a remand, custody now
         if lem in WARRANT_VERBS and (is_noun or tok.dep_ in {"ccomp", "xcomp"}):
             return "warrant", f"'{h.text} the {tok.text}'"
+    call = _calling_verb(heads)
+    if call is not None:
+        return "called_for", f"'{call.text}' that it happen"  # "asked that X be ... sentenced to prison"
     if any(c.lower_ in WARRANT_NOUNS for c in tok.children) or tok.head.lower_ in WARRANT_NOUNS:
         return "warrant", "arrest warrant"
     if is_noun:
@@ -161,7 +164,7 @@ def _competing_root(doc, sentence: Sentence, arrest_starts=frozenset()):
         if v.idx in arrest_starts:
             return None
         if (lemma(v) in COMPETING_LEMMAS or v.lower_ in COMPETING_WORDS) and not _upholds_custody(v) \
-                and not _denies_accusation(v):
+                and not _denies_accusation(v) or _releases(v):
             return v
     return None
 
@@ -202,6 +205,46 @@ def follow_up(frames: list, lead_ids: frozenset) -> list:
     return out
 
 
+def _held_subject(span, triggers, index):
+    """"Jailed former vice-president accepts Madrid rule": a headline whose main verb is
+    not an arrest, about someone it calls already held. (trigger, main verb) or None."""
+    root = span.root
+    if root.pos_ not in {"VERB", "AUX"} or (index, root.idx) in triggers or lemma(root) in ARREST_LEMMAS:
+        return None
+    subj = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subj is None:
+        return None
+    held = next((c for c in subj.children if c.dep_ in {"amod", "compound"} and lemma(c) in ARREST_LEMMAS
+                 and c.i < subj.i), None)
+    return (held, root) if held is not None else None
+
+
+def _calling_verb(heads):
+    """"Prosecutors asked that X be found guilty and sentenced to prison", "demanded that
+    X be arrested": a call verb whose clausal complement holds the trigger (through
+    coordinated or adverbial verbs of that clause)."""
+    for child, h in zip(heads, heads[1:4]):
+        if h.lemma_.lower() in CALL_VERBS and child.dep_ in {"ccomp", "xcomp"} and (
+                any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children)
+                or any(c.dep_ in {"aux", "auxpass"} and c.lower_ == "be" for c in child.children)):
+            return h
+        if child.dep_ not in {"advcl", "conj", "ccomp", "xcomp"}:
+            return None
+    return None
+
+
+def _releases(verb) -> bool:
+    """"ordered the release of X", "granted him bail", "dropped the charges / the case":
+    a verb whose object is the end of the custody."""
+    objs = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+    lem = lemma(verb)
+    if lem in {"order", "grant", "approve", "secure", "win", "announce"}:
+        return any(o.lemma_.lower() in RELEASE_NOUNS for o in objs)
+    if lem in {"drop", "withdraw", "scrap"}:
+        return any(o.lemma_.lower() in {"charge", "case", "prosecution", "indictment"} for o in objs)
+    return False
+
+
 def _denies_accusation(verb) -> bool:
     """"X has denied the charges / any wrongdoing": the accused's standard answer,
     not news that competes with the custody (unlike "police deny arresting X" or "court
@@ -240,8 +283,12 @@ def main_news(frames: list, doc, sentences, headline_end: int, body_sents) -> li
             continue
         if (s.index, span.root.idx) in triggers:
             return frames  # "Police arrest opposition leader ..." is the news
+        held = _held_subject(span, triggers, s.index)
+        if held is not None:
+            reason = f"headline is about a person already '{held[0].text.lower()}', who '{held[1].text}'"
+            break
         hit = next((t for t in span if t.lower_ in COMPETING_WORDS and not _refused(t)
-                    and not _denies_accusation(t)), None)
+                    and not _denies_accusation(t) or t.pos_ in {"VERB", "NOUN"} and _releases(t)), None)
         if hit is not None:
             reason = f"headline is about '{hit.text}'"
             break

@@ -264,6 +264,9 @@ NAMED_LATER = [
     ("", "An MP and a former senator were held at a police station on Monday over a speech. "
          "Coast MP Peter Otieno and Senator James Mwangi, an opposition leader, were questioned for hours.",
      "James Mwangi"),
+    # the party of the person, said in apposition later (knowledge base: AAP, opposition)
+    ("", "Federal agents arrested Rahul Mehta in New Delhi on Wednesday. Mehta, a senior leader of the "
+         "Aam Aadmi Party, has long criticised the federal government.", "Rahul Mehta"),
     # a headline drops the term and the name the lead gives
     ("Ruritania opposition leader sentenced on corruption charges",
      "Opposition leader Tomas Varga was given ten years in prison by a court on Monday.", "Tomas Varga"),

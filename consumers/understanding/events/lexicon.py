@@ -76,7 +76,7 @@ RELEASE_NOUNS = frozenset({"release", "acquittal", "bail", "pardon", "amnesty", 
 PROTEST_LEMMAS = frozenset({"protest", "condemn", "denounce", "criticise", "criticize", "decry",
                             "rally", "demonstrate", "march", "outrage", "anger", "uproar", "outcry"})
 # Titles that no longer hold: "a former interior minister" is not the government now.
-FORMER_WORDS = frozenset({"former", "ex", "ex-", "ousted", "deposed", "exiled", "toppled", "sacked"})
+FORMER_WORDS = frozenset({"former", "ex", "ex-", "ousted", "deposed", "exiled", "toppled", "sacked", "retired"})
 # Words that call a report of an arrest untrue: "the report of his arrest was false".
 UNTRUE_WORDS = frozenset({"false", "untrue", "fake", "baseless", "unfounded", "fabricated", "wrong",
                           "erroneous", "misleading", "inaccurate"})

@@ -125,6 +125,7 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
                 if known:
                     party_roles[e.canonical] = known
                     break
+    by_start = {m.start: m for m in mentions}
     for m in mentions:
         if m.label not in {"ORG", "NORP", "PERSON"}:
             continue
@@ -167,7 +168,8 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
         elif ruling and m.canonical not in table and m.label != "PERSON":
             table[m.canonical] = ("government", "document: ruling party")
         if m.label == "PERSON" and m.canonical not in person_roles:
-            member = _member_of(doc, span, party_roles, watchlist, kb, on)
+            member = _member_of(doc, span, party_roles, watchlist, kb, on) or \
+                _appos_party(root, appos_head, by_start, party_roles)
             if member:
                 person_roles[m.canonical] = member
         if m.label == "PERSON" and m.canonical not in person_roles and not opp:
@@ -219,6 +221,23 @@ def _member_of(doc, span, party_roles: dict, watchlist: Watchlist, kb: PartyKB, 
             if known:
                 phrase = doc[t.i:span.end].text
                 return known[0], f"{known[1]}; member: '{phrase}'"
+    return None
+
+
+def _appos_party(root, appos_head, by_start: dict, party_roles: dict) -> tuple[str, str] | None:
+    """"Singh, a senior leader of the Aam Aadmi Party": a figure of a party whose role is
+    known, said in apposition."""
+    nodes = [c for c in root.children if c.dep_ == "appos"] + ([appos_head] if appos_head is not None else [])
+    for node in nodes:
+        words = np_words(node)
+        if not any(w.lower_ in FIGURE_NOUNS or w.lemma_.lower() in FIGURE_NOUNS for w in words):
+            continue
+        for w in sorted(words, key=lambda t: t.i):
+            pm = by_start.get(w.idx)
+            if pm is not None and pm.label in {"ORG", "NORP"} and pm.canonical in party_roles:
+                role, why = party_roles[pm.canonical]
+                phrase = " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+                return role, f"{why}; a figure of it: '{phrase}'"
     return None
 
 

@@ -35,8 +35,16 @@ def load_model(name: str = DEFAULT_MODEL):
     return module.load(exclude=list(UNUSED_COMPONENTS))
 
 
+# The tokenizer splits "re-arrests" into "re", "-", "arrests" and the parse falls apart
+# ("Bahrain re-arrests prominent opposition leader" becomes one noun phrase).
+_WHOLE_WORDS = [form for stem in ("re-arrest", "Re-arrest") for form in
+                (stem, stem + "s", stem + "ed", stem + "ing")] + ["RE-ARREST", "RE-ARRESTS", "RE-ARRESTED"]
+
+
 def prepare(nlp):
     """Add wirewatch's components to a loaded pipeline (idempotent)."""
+    for word in _WHOLE_WORDS:
+        nlp.tokenizer.add_special_case(word, [{"ORTH": word}])
     if "wirewatch_line_breaks" not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe("wirewatch_line_breaks", before="parser")
     if "wirewatch_places" not in nlp.pipe_names and "ner" in nlp.pipe_names:

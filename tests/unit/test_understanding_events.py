@@ -267,6 +267,9 @@ NAMED_LATER = [
     # the party of the person, said in apposition later (knowledge base: AAP, opposition)
     ("", "Federal agents arrested Rahul Mehta in New Delhi on Wednesday. Mehta, a senior leader of the "
          "Aam Aadmi Party, has long criticised the federal government.", "Rahul Mehta"),
+    # "re-arrests" kept whole by the tokenizer
+    ("Ruritania re-arrests prominent opposition leader",
+     "Authorities have re-arrested opposition leader Tomas Varga, who was freed in June.", "Tomas Varga"),
     # a headline drops the term and the name the lead gives
     ("Ruritania opposition leader sentenced on corruption charges",
      "Opposition leader Tomas Varga was given ten years in prison by a court on Monday.", "Tomas Varga"),

@@ -180,6 +180,12 @@ def verb_args(tok, depth: int = 0):
                 if p.dep_ == "pobj":
                     agent = p
     if not targets:
+        # "Syria arrests leading political dissident": the adjective read as a participle
+        # that takes the object
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        if nxt is not None and nxt.head is tok and nxt.dep_ == "xcomp" and nxt.lower_ in PARTICIPLE_ADJECTIVES:
+            targets = [c for c in nxt.children if c.dep_ == "dobj"]
+    if not targets:
         head = tok.head
         if tok.dep_ == "conj" and head is not tok:
             h_targets, h_agent = verb_args(head, depth + 1) \
@@ -237,6 +243,9 @@ def state_args(tok):
         targets = [gov]
     return [x for t in targets for x in _expand_conj(t)], None
 
+
+PARTICIPLE_ADJECTIVES = frozenset({"leading", "ruling", "governing", "dissenting", "outgoing", "visiting",
+                                   "jailed", "exiled", "detained"})
 
 # verbs that put someone into a state: "placed X under house arrest", "kept X behind bars"
 PLACING_VERBS = frozenset({"place", "put", "keep", "hold"})

@@ -52,7 +52,8 @@ def _custody_verb(tok, lem: str) -> bool:
     """Verbs that mean detention only in some uses: "X was held", "police are holding X
     for questioning", "X was picked up / rounded up", "nabbed". Not "held talks", "held
     a rally", "picked up the phone": the object or subject must be a person."""
-    phrasal = lem in PHRASAL_CUSTODY and any(c.dep_ == "prt" and c.lower_ == "up" for c in tok.children)
+    phrasal = lem in PHRASAL_CUSTODY and any(c.dep_ == "prt" and c.lower_ == "up" for c in tok.children) \
+        or lem == "take" and any(c.dep_ == "prt" and c.lower_ == "away" for c in tok.children)  # "taken away by agents"
     if lem not in CUSTODY_VERBS and not phrasal:
         return False
     passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in tok.children) or \

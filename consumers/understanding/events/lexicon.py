@@ -31,7 +31,9 @@ NOUN_ACTIONS = {
 # Lemmatiser quirks of the small model ("jailed" -> "jail", but "arrests" as a verb
 # sometimes stays "arrests").
 LEMMA_FIX = {"arrests": "arrest", "detained": "detain", "jailed": "jail", "charged": "charge",
-             "indicted": "indict", "remanded": "remand", "arrested": "arrest"}
+             "indicted": "indict", "remanded": "remand", "arrested": "arrest",
+             "re-arrests": "re-arrest", "re-arrested": "re-arrest", "re-arresting": "re-arrest",
+             "rearrests": "rearrest", "rearrested": "rearrest"}
 # "sentenced to five years in prison" is a jailing, "sentenced on Monday" may not be.
 SENTENCE_TERMS = frozenset({"prison", "jail", "years", "months", "death"})
 # What one is charged with, when no "with"/"against" says it is the legal sense.

@@ -270,6 +270,13 @@ NAMED_LATER = [
     # "re-arrests" kept whole by the tokenizer
     ("Ruritania re-arrests prominent opposition leader",
      "Authorities have re-arrested opposition leader Tomas Varga, who was freed in June.", "Tomas Varga"),
+    # captions and credits before the lead do not push it out of the lead
+    ("Ruritania: Tomas Varga 'detained at the border'",
+     "Tomas Varga addressing supporters in August\nimage\ncopyright Example Images\n"
+     "image caption Varga spoke to reporters last month\n"
+     "A Ruritanian opposition leader has reportedly been detained at the border.\n"
+     "State media report that opposition leader Tomas Varga was held at the border on Tuesday.",
+     "Tomas Varga"),
     # a headline drops the term and the name the lead gives
     ("Ruritania opposition leader sentenced on corruption charges",
      "Opposition leader Tomas Varga was given ten years in prison by a court on Monday.", "Tomas Varga"),

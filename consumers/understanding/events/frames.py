@@ -98,10 +98,10 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     body_sents = [s for s in sentences if s.start >= headline_end]
     lead = {s.index for s in sentences if s.start < headline_end}
     lead |= {s.index for s in body_sents[:LEAD_SENTENCES]}
-    story = _story_start(body_sents)
+    story = _story_start(doc, body_sents)
     if story:
-        # a page's caption or standfirst, then "DAR ES SALAAM -" on a line of its own:
-        # the story's lead is what follows the dateline
+        # a page's captions and credits, or a standfirst and then "DAR ES SALAAM -" on a
+        # line of its own: the story's lead is the first sentence of prose after them
         body_sents = body_sents[story:]
         lead |= {s.index for s in body_sents[:LEAD_SENTENCES]}
     ctx = FrameContext(doc, mentions, sentences, headline_end, frozenset(lead), watchlist,
@@ -221,12 +221,29 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
 _DATELINE_ONLY = re.compile(r"^[A-Z][A-Z.'’ ]{2,40}(?:,\s*[A-Z][\w.' ]{1,30})?(?:\s*\([^()]{1,30}\))?\s*[-–—:]+$")
 
 
-def _story_start(body_sents) -> int:
-    """Index in ``body_sents`` of the sentence after a dateline-only sentence among the
-    first four, else 0."""
+_CAPTION_STARTS = ("image", "photo", "copyright", "caption", "getty", "file photo", "picture")
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _is_furniture(doc, sent) -> bool:
+    """A caption, credit or label line: no finite verb, or a caption marker first."""
+    text = sent.text.strip().lower()
+    if text.startswith(_CAPTION_STARTS):
+        return True
+    span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
+    return span is not None and not any(t.tag_ in _FINITE for t in span)
+
+
+def _story_start(doc, body_sents) -> int:
+    """Index in ``body_sents`` of the story's first sentence when the body opens with page
+    furniture (captions, credits) or with a dateline alone on its line after a standfirst;
+    else 0."""
     for i, sent in enumerate(body_sents[:4]):
         if _DATELINE_ONLY.match(sent.text.strip()) and i + 1 < len(body_sents):
             return i + 1
+    for i, sent in enumerate(body_sents[:6]):
+        if not _is_furniture(doc, sent):
+            return i
     return 0
 
 

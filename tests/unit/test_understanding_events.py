@@ -271,7 +271,7 @@ NAMED_LATER = [
     ("Ruritania re-arrests prominent opposition leader",
      "Authorities have re-arrested opposition leader Tomas Varga, who was freed in June.", "Tomas Varga"),
     # captions and credits before the lead do not push it out of the lead
-    ("Ruritania: Tomas Varga 'detained at the border'",
+    ("Ruritania protests: fears grow for missing opposition figure",
      "Tomas Varga addressing supporters in August\nimage\ncopyright Example Images\n"
      "image caption Varga spoke to reporters last month\n"
      "A Ruritanian opposition leader has reportedly been detained at the border.\n"

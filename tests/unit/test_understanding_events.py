@@ -311,6 +311,10 @@ NOT_THE_CUSTODY = [
          "RIVERTON -\n"
          "A court on Friday ordered the release of opposition leader Tomas Varga after prosecutors "
          "dropped the charges against him."),
+    # a title the page layout left among the opening lines still says what the news is
+    ("", "Accessibility links\nRuritanian Opposition Leader Appeals\nFor Help From Prison\nTomas Varga\n"
+         "Ruritanian opposition leader Tomas Varga was arrested on February 4 and charged with "
+         "organising unrest in the town of Riverton."),
     # a headline about what an already jailed person does
     ("Jailed opposition leader accepts court ruling",
      "Jailed opposition leader Tomas Varga will abide by the ruling, his lawyer said. Varga and "

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from ..genders import person_genders
 from ..model import EventFrame
+from ..page_layout import is_title_case
 from ..party_kb import PartyKB
 from ..titles import PERSON_NOUNS
 from ..watchlist import EMPTY, Watchlist
@@ -98,12 +99,13 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     body_sents = [s for s in sentences if s.start >= headline_end]
     lead = {s.index for s in sentences if s.start < headline_end}
     lead |= {s.index for s in body_sents[:LEAD_SENTENCES]}
-    story = _story_start(doc, body_sents)
-    if story:
-        # a page's captions and credits, or a standfirst and then "DAR ES SALAAM -" on a
-        # line of its own: the story's lead is the first sentence of prose after them
-        body_sents = body_sents[story:]
-        lead |= {s.index for s in body_sents[:LEAD_SENTENCES]}
+    # a page's captions and credits, or a standfirst and then "DAR ES SALAAM -" on a line
+    # of its own: the story's lead is the first sentences of prose after them
+    opening = body_sents[:6]
+    body_sents = _story_start(doc, body_sents)
+    lead |= {s.index for s in body_sents[:LEAD_SENTENCES]}
+    # a title left among the skipped lines is still the page's headline for what the news is
+    titles = [s for s in opening if s not in body_sents and is_title_case(s.text)]
     ctx = FrameContext(doc, mentions, sentences, headline_end, frozenset(lead), watchlist,
                        party_roles, person_roles, dateline, person_genders(doc, mentions), kb, on)
     lead_terms = any(t.lower_ in SENTENCE_TERMS for s in sentences if s.index in lead
@@ -214,13 +216,15 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     frames = _name_the_lead_description(frames, lead)
     frames = _critic_by_trade(frames, lead)
     frames = follow_up(frames, ctx.lead_ids)
-    return tuple(main_news(frames, doc, sentences, headline_end, body_sents))
+    return tuple(main_news(frames, doc, sentences, headline_end, body_sents, titles))
 
 
 # a dateline alone on its line: "DAR ES SALAAM -", "NAIROBI, Kenya (AP) —"
 _DATELINE_ONLY = re.compile(r"^[A-Z][A-Z.'’ ]{2,40}(?:,\s*[A-Z][\w.' ]{1,30})?(?:\s*\([^()]{1,30}\))?\s*[-–—:]+$")
 
 
+# an agency credit alone on its line: "(Bloomberg) --", "Bloomberg) --"
+_CREDIT_ONLY = re.compile(r"^\(?\s*[A-Z][\w .&]{1,30}\)\s*[-–—]+$")
 _CAPTION_STARTS = ("image", "photo", "copyright", "caption", "getty", "file photo", "picture")
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
@@ -234,17 +238,16 @@ def _is_furniture(doc, sent) -> bool:
     return span is not None and not any(t.tag_ in _FINITE for t in span)
 
 
-def _story_start(doc, body_sents) -> int:
-    """Index in ``body_sents`` of the story's first sentence when the body opens with page
-    furniture (captions, credits) or with a dateline alone on its line after a standfirst;
-    else 0."""
+def _story_start(doc, body_sents) -> list:
+    """The body's sentences from the story's start: after a dateline or agency credit alone
+    on its line ("DAR ES SALAAM -", "(Bloomberg) --") among the first four, and without the
+    captions and credits among the first six. Unchanged when neither is found."""
     for i, sent in enumerate(body_sents[:4]):
-        if _DATELINE_ONLY.match(sent.text.strip()) and i + 1 < len(body_sents):
-            return i + 1
-    for i, sent in enumerate(body_sents[:6]):
-        if not _is_furniture(doc, sent):
-            return i
-    return 0
+        text = sent.text.strip()
+        if (_DATELINE_ONLY.match(text) or _CREDIT_ONLY.match(text)) and i + 1 < len(body_sents):
+            return body_sents[i + 1:]
+    head = [s for s in body_sents[:6] if not _is_furniture(doc, s)]
+    return head + body_sents[6:] if head else body_sents
 
 
 def _critic_by_trade(frames: list, lead: set) -> list:

@@ -266,7 +266,7 @@ def _refused(tok) -> bool:
     return tok.head is not tok and tok.head.lemma_.lower() in REFUSAL_LEMMAS
 
 
-def main_news(frames: list, doc, sentences, headline_end: int, body_sents) -> list:
+def main_news(frames: list, doc, sentences, headline_end: int, body_sents, titles=()) -> list:
     """Demote "reported" frames to background when the story's main news is something
     else: the headline announces a release/pardon/appeal/denial, or the lead sentence's
     main verb does. An arrest the headline itself reports (as its main verb) stands."""
@@ -291,6 +291,13 @@ def main_news(frames: list, doc, sentences, headline_end: int, body_sents) -> li
                     and not _denies_accusation(t) or t.pos_ in {"VERB", "NOUN"} and _releases(t)), None)
         if hit is not None:
             reason = f"headline is about '{hit.text}'"
+            break
+    for s in titles if reason is None else ():
+        # a headline the page layout left in the body ("Opposition Leader Appeals")
+        span = doc.char_span(s.start, s.end, alignment_mode="expand")
+        hit = next((t for t in span or () if t.lower_ in COMPETING_WORDS and not _refused(t)), None)
+        if hit is not None:
+            reason = f"title line is about '{hit.text}'"
             break
     if reason is None and first_body is not None:
         v = _competing_root(doc, first_body, frozenset(f.trigger_start for f in reported))

@@ -234,7 +234,28 @@ STATE_NEGATIVES = [
 ]
 
 
-@pytest.mark.parametrize("headline,body", STATE_NEGATIVES)
+# Fictional items: the news is not the custody.
+NOT_THE_CUSTODY = [
+    # a call verb over a that-clause
+    ("", "Prosecutors on Wednesday asked that opposition leader Lucia Vega be found guilty of fraud, "
+         "sentenced to prison and barred from office."),
+    # "ordered the release", after a dateline on its own line
+    ("", "Opposition leader Tomas Varga was arrested in July along with other party officials.\n"
+         "RIVERTON -\n"
+         "A court on Friday ordered the release of opposition leader Tomas Varga after prosecutors "
+         "dropped the charges against him."),
+    # a title the page layout left among the opening lines still says what the news is
+    ("", "Accessibility links\nRuritanian Opposition Leader Appeals\nFor Help From Prison\nTomas Varga\n"
+         "Ruritanian opposition leader Tomas Varga was arrested on February 4 and charged with "
+         "organising unrest in the town of Riverton."),
+    # a headline about what an already jailed person does
+    ("Jailed opposition leader accepts court ruling",
+     "Jailed opposition leader Tomas Varga will abide by the ruling, his lawyer said. Varga and "
+     "three party officials were jailed on Nov. 2 pending trial."),
+]
+
+
+@pytest.mark.parametrize("headline,body", STATE_NEGATIVES + NOT_THE_CUSTODY)
 def test_state_negatives(analyzer, headline, body):
     a = analyzer.analyse(headline, body)
     assert not _reported_opposition(a), a.events
@@ -298,31 +319,3 @@ def test_denying_the_charges_is_not_the_news(analyzer):
     assert not predict_document(analyzer.analyse(
         "Police deny arresting opposition senator",
         "Police denied reports that they arrested opposition Senator Lucia Vega on Friday."))
-
-
-
-# Fictional items: the news is not the custody.
-NOT_THE_CUSTODY = [
-    # a call verb over a that-clause
-    ("", "Prosecutors on Wednesday asked that opposition leader Lucia Vega be found guilty of fraud, "
-         "sentenced to prison and barred from office."),
-    # "ordered the release", after a dateline on its own line
-    ("", "Opposition leader Tomas Varga was arrested in July along with other party officials.\n"
-         "RIVERTON -\n"
-         "A court on Friday ordered the release of opposition leader Tomas Varga after prosecutors "
-         "dropped the charges against him."),
-    # a title the page layout left among the opening lines still says what the news is
-    ("", "Accessibility links\nRuritanian Opposition Leader Appeals\nFor Help From Prison\nTomas Varga\n"
-         "Ruritanian opposition leader Tomas Varga was arrested on February 4 and charged with "
-         "organising unrest in the town of Riverton."),
-    # a headline about what an already jailed person does
-    ("Jailed opposition leader accepts court ruling",
-     "Jailed opposition leader Tomas Varga will abide by the ruling, his lawyer said. Varga and "
-     "three party officials were jailed on Nov. 2 pending trial."),
-]
-
-
-@pytest.mark.parametrize("headline,body", NOT_THE_CUSTODY)
-def test_not_the_custody(analyzer, headline, body):
-    a = analyzer.analyse(headline, body)
-    assert not predict_document(a), a.events

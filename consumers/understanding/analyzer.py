@@ -12,7 +12,7 @@ from typing import Iterable
 
 from . import entities as entity_mod
 from .events import find_frames
-from .gazetteer import CITY_NAMES, COUNTRY_NAMES, NATIONALITY_NAMES, REGION_NAMES
+from .gazetteer import NATIONALITY_NAMES, PLACE_WORDS
 from .events.other_languages import cue_frames
 from .language import NOT_ENGLISH, not_english_note
 from .limits import DEFAULT_CAPS, Caps, bound, pipe_chunks
@@ -24,8 +24,7 @@ from .wire_text import blank, case_map, is_caps_line, normalise_body, normalise_
 
 EXTRACTOR_VERSION = "wirewatch-understanding/2.0 en_core_web_sm-3.8.0"
 
-_TITLED = frozenset(n.lower() for n in COUNTRY_NAMES + CITY_NAMES + NATIONALITY_NAMES + REGION_NAMES
-                    if " " not in n)
+_TITLED = PLACE_WORDS | frozenset(n.lower() for n in NATIONALITY_NAMES if " " not in n)
 
 
 def prepare_text(headline: str, body: str, limit: int | None = None) -> tuple[str, str, int, str | None]:

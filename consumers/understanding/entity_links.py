@@ -11,12 +11,10 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
-from .gazetteer import CITY_NAMES, COUNTRY_NAMES, REGION_NAMES
+from .gazetteer import PLACE_WORDS
 
 _ACRONYM_STOP = frozenset({"of", "the", "and", "for", "'s", "&", "de", "du", "des", "la", "le", "on", "in"})
 _NON_WORD = re.compile(r"[^\w]+")
-# single-word places a surname must not be taken for ("Jordan", "Georgia", "Victoria")
-_PLACES = frozenset(n.lower() for n in COUNTRY_NAMES + CITY_NAMES + REGION_NAMES if " " not in n)
 
 
 @lru_cache(maxsize=65536)
@@ -88,7 +86,7 @@ def link_people(cands: list, labels: dict[str, str], link: dict[str, str], known
                                               if labels.get(c.key) == "PERSON" else set())
             # a surname the model called a place ("Singh ... said") links to the person
             # named in full, unless the word is a place we know
-            if len(hits) == 1 and (labels.get(c.key) != "GPE" or words[0] not in _PLACES):
+            if len(hits) == 1 and (labels.get(c.key) != "GPE" or words[0] not in PLACE_WORDS):
                 link[c.key] = next(iter(hits))
                 labels[c.key] = "PERSON"
     _link_transliterations(cands, persons, link)

@@ -158,6 +158,8 @@ COUNTRY_NAMES = _split(COUNTRIES) + _split(US_STATES)
 CITY_NAMES = _split(CITIES)
 NATIONALITY_NAMES = _split(NATIONALITIES)
 REGION_NAMES = _split(REGIONS)
+# one-word places, lower case: what a capitalised word must not be mistaken for ("Jordan", "Georgia")
+PLACE_WORDS = frozenset(n.lower() for n in COUNTRY_NAMES + CITY_NAMES + REGION_NAMES if " " not in n)
 
 # Words that are places *and* common first names or words: never force these.
 AMBIGUOUS = frozenset({

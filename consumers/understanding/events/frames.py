@@ -105,7 +105,8 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     body_sents = _story_start(doc, body_sents)
     lead |= {s.index for s in body_sents[:LEAD_SENTENCES]}
     # a title left among the skipped lines is still the page's headline for what the news is
-    titles = [s for s in opening if s not in body_sents and is_title_case(s.text)]
+    kept = {s.index for s in body_sents[:len(opening)]}
+    titles = [s for s in opening if s.index not in kept and is_title_case(s.text)]
     ctx = FrameContext(doc, mentions, sentences, headline_end, frozenset(lead), watchlist,
                        party_roles, person_roles, dateline, person_genders(doc, mentions), kb, on)
     lead_terms = any(t.lower_ in SENTENCE_TERMS for s in sentences if s.index in lead
@@ -321,9 +322,10 @@ def _name_by_title(frames: list, lead: set, doc, mentions, ctx: FrameContext) ->
             if t.pos_ in _TITLE_STOP:
                 break
             titled.setdefault(t.lower_, set()).add(m.canonical)
+    ids = {id(f) for f in unnamed}
     out = []
     for f in frames:
-        names = titled.get(f.details.get("target_head", ""), set()) if f in unnamed else set()
+        names = titled.get(f.details.get("target_head", ""), set()) if id(f) in ids else set()
         if len(names) == 1:
             (name,) = names
             role, why = ctx.person_roles.get(name, ("unknown", "no opposition evidence"))

@@ -255,6 +255,14 @@ def _denies_accusation(verb) -> bool:
     return bool(objs) and all(o.lemma_.lower() in ACCUSATION_NOUNS for o in objs)
 
 
+def _competing_word(tok) -> bool:
+    """A headline word that announces other news: "freed", "appeals", "drops charges";
+    not "without bail", not "denies the charges"."""
+    if tok.lower_ in COMPETING_WORDS:
+        return not _refused(tok) and not _denies_accusation(tok)
+    return tok.pos_ in {"VERB", "NOUN"} and _releases(tok)
+
+
 def _refused(tok) -> bool:
     """"remanded without bail", "denied bail", "refuses release": the competing news
     did not happen, so the custody is still the news."""
@@ -287,15 +295,14 @@ def main_news(frames: list, doc, sentences, headline_end: int, body_sents, title
         if held is not None:
             reason = f"headline is about a person already '{held[0].text.lower()}', who '{held[1].text}'"
             break
-        hit = next((t for t in span if t.lower_ in COMPETING_WORDS and not _refused(t)
-                    and not _denies_accusation(t) or t.pos_ in {"VERB", "NOUN"} and _releases(t)), None)
+        hit = next((t for t in span if _competing_word(t)), None)
         if hit is not None:
             reason = f"headline is about '{hit.text}'"
             break
     for s in titles if reason is None else ():
         # a headline the page layout left in the body ("Opposition Leader Appeals")
         span = doc.char_span(s.start, s.end, alignment_mode="expand")
-        hit = next((t for t in span or () if t.lower_ in COMPETING_WORDS and not _refused(t)), None)
+        hit = next((t for t in span or () if _competing_word(t)), None)
         if hit is not None:
             reason = f"title line is about '{hit.text}'"
             break

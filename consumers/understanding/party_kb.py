@@ -126,7 +126,12 @@ class PartyKB:
         return self._find("party", text, country)
 
     def find_person(self, text: str, country: str | None = None) -> Entry | None:
-        return self._find("person", text, country)
+        found = self._find("person", text, country)
+        words = text.split()
+        if found is None and len(words) >= 3:
+            # a second surname the entry leaves out: "Jeanine Áñez Chavez" is "Jeanine Áñez"
+            found = self._find("person", " ".join(words[:2]), country)
+        return found
 
     def party(self, text: str, country: str | None = None) -> str | None:
         """Canonical party name for a surface form; None if unknown or ambiguous (give ``country``)."""

@@ -86,6 +86,8 @@ def test_every_persons_party_is_in_the_knowledge_base():
     ("NLD", "2022-01-01", "opposition"),
     ("AKP", "2016-11-04", "government"),
     ("CHP", "2025-03-19", "opposition"),
+    ("Britain First", "2017-12-14", "opposition"),
+    ("UKIP", "2014-05-22", "opposition"),
 ])
 def test_party_roles_as_of_a_date(text, on, role):
     found = kb().role_of_party(text, d(on))
@@ -163,6 +165,16 @@ def test_person_aliases_resolve():
     base = kb()
     assert base.person("Robert Kyagulanyi") == base.person("bobi wine") == "Bobi Wine"
     assert base.person("Aleksei Navalny") == "Alexei Navalny"
+
+
+def test_a_second_surname_the_entry_leaves_out_still_finds_the_person():
+    base = kb()
+    assert base.person("Jeanine Áñez Chavez") == "Jeanine Anez"
+    assert base.person("Jeanine") is None  # a given name alone is nobody
+
+
+def test_bnp_stays_bangladeshs_after_the_uk_parties():
+    assert kb().party("BNP") == kb().party("Bangladesh Nationalist Party")
 
 
 def test_an_alias_shared_by_two_countries_needs_the_country(tmp_path):

@@ -70,7 +70,8 @@ _PREFIX = re.compile(
 _WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*")
 # Lower-case words a title-cased headline leaves small.
 _SMALL = frozenset("a an the and but or nor for of in on at to by as from with vs via over into "
-                   "after amid before off up out per than".split())
+                   "after amid before off up out per than under without behind against despite "
+                   "about through during between".split())
 # The arrest-family words, which a Title-Cased headline capitalises but which are never
 # names ("Court Sentences Opposition Leader To 5 Years In Prison"): lower-cased even when
 # the story does not use them, so the parser sees the verb.
@@ -80,7 +81,7 @@ _EVENT_WORDS = frozenset(
     for end in ("", "s", "d", "ed", "ing")
 ) | frozenset("sentencing charging incarcerating held holds nabbed nabs seized seizes detention custody "
               "prison prisons years months upheld upholds convicted convicts acquitted acquits released releases "
-              "freed frees".split())
+              "freed frees places placed puts".split())  # "Court Places X Under Arrest"
 
 
 @dataclass(frozen=True)

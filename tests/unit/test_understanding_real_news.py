@@ -206,6 +206,39 @@ def test_a_verbless_behind_bars_headline_names_its_target(analyzer):
     assert reported(a, "journalist")
 
 
+def test_a_state_behind_bars_but_not_a_night_in_bars(analyzer):
+    put = analyzer.analyse("", "Police put opposition leader Ana Vell behind bars on Monday.")
+    assert any(f.target == "Ana Vell" for f in reported(put))
+    seen = analyzer.analyse("", "Opposition leader Ana Vell was seen in bars on Monday.")
+    assert not seen.events
+
+
+def test_a_name_set_off_by_commas_after_the_title_is_who_it_is(analyzer):
+    a = analyzer.analyse("", "The former interim president of Norvale, Maria Vell Rocha, and several former "
+                             "ministers have been arrested. Prosecutors said she took part in a coup against "
+                             "the then President Marco Duval in 2019.")
+    assert {f.target for f in a.events if f.status == "reported" and f.target} == {"Maria Vell Rocha"}
+
+
+def test_title_cased_prepositions_and_placing_verbs_are_lower_cased(analyzer):
+    a = analyzer.analyse("", "Norvale Court Places Vell Under Arrest With No Bail Option - Reports\n\n"
+                             "A court in Norvale City has ordered the arrest of opposition leader Ana Vell, "
+                             "who has been under house arrest since her detention earlier this week.")
+    assert any(f.target == "Ana Vell" and f.sentence.index == 0 for f in reported(a))
+
+
+def test_an_agency_credit_below_a_caption_starts_the_story(analyzer):
+    body = ("Ana Vell, candidate for governor of Norvale, speaks during a news conference on Tuesday.\n\n"
+            "Vell vowed to organise street protests if the governor is awarded the election.\n\n"
+            "The governor, for his part, said that victory belonged to him.\n\n"
+            "Photographer: Jo Bloggs/Bloomberg\n\n"
+            "(Bloomberg) --\n\n"
+            "Norvale detained prominent opposition figure Ana Vell after protests swept the nation.\n\n"
+            "A video showed Vell being taken out of her car by several men in black uniforms.")
+    a = analyzer.analyse("", body)
+    assert any(f.target == "Ana Vell" and "lead" in f.details["status_reason"] for f in reported(a))
+
+
 def test_a_newsroom_staff_are_journalists(analyzer):
     a = analyzer.analyse("Norvale detains top staff of the Vell Gazette daily",
                          "Police in the fictional state of Norvale detained the editor and other staff of the "
@@ -231,6 +264,15 @@ def test_a_release_in_the_lead_makes_the_cue_frame_only_possible(analyzer):
     a = analyzer.analyse("Norvalia: periodista Ana Vell liberada tras tres días detenida", ES_BODY)
     assert not reported(a, "journalist")
     assert any(f.status == "possible" for f in a.events if f.details.get("cues"))
+
+
+def test_fragments_of_a_foreign_lead_do_not_count_as_its_sentences(analyzer):
+    # the English splitter cuts this into "O", a sentence, "A medida é vista como", ...
+    body = ("O\nex-presidente da Norvália, Ana Vell, do Partido Azul, foi detida e acusada de traição.\n"
+            "A medida é vista como\numa tentativa do governo de direita de decapitar a oposição política.\n"
+            "Os seus apoiantes prometem manifestações em todo o país durante os próximos dias.")
+    a = analyzer.analyse("Indignação na Norvália pela detenção de Ana Vell", body)
+    assert reported(a)
 
 
 def test_opposition_supporters_are_a_crowd_not_opposition_figures(analyzer):

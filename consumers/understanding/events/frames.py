@@ -115,6 +115,10 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     described: list = []  # lead frames about one unnamed opposition figure
     for tok in doc:
         lem = lemma(tok)
+        if tok.lower_ == "bars":
+            # the state is "behind bars" only: the lemmatiser makes "bars" "bar" (unless
+            # the tagger reads "Bars" as a name), and people fight "in bars"
+            lem = "bars" if tok.head.lower_ == "behind" else "bar"
         status_tok = None
         is_verb = tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB") or \
             (tok.pos_ == "ADJ" and tok.dep_ == "amod" and tok.lower_.endswith("ed")) or \
@@ -241,11 +245,13 @@ def _is_furniture(doc, sent) -> bool:
 
 def _story_start(doc, body_sents) -> list:
     """The body's sentences from the story's start: after a dateline or agency credit alone
-    on its line ("DAR ES SALAAM -", "(Bloomberg) --") among the first four, and without the
-    captions and credits among the first six. Unchanged when neither is found."""
-    for i, sent in enumerate(body_sents[:4]):
+    on its line ("DAR ES SALAAM -" among the first four, "(Bloomberg) --" among the first
+    eight), and without the captions and credits among the first six. Unchanged when neither is found."""
+    for i, sent in enumerate(body_sents[:8]):
         text = sent.text.strip()
-        if (_DATELINE_ONLY.match(text) or _CREDIT_ONLY.match(text)) and i + 1 < len(body_sents):
+        # an agency credit opens the story even below a photo caption and its credit
+        # (Bloomberg pages); a dateline line that far down is more likely a quoted place
+        if (i < 4 and _DATELINE_ONLY.match(text) or _CREDIT_ONLY.match(text)) and i + 1 < len(body_sents):
             return body_sents[i + 1:]
     head = [s for s in body_sents[:6] if not _is_furniture(doc, s)]
     return head + body_sents[6:] if head else body_sents
@@ -313,6 +319,7 @@ def _name_by_title(frames: list, lead: set, doc, mentions, ctx: FrameContext) ->
         return frames
     window = max(lead) + 2
     titled: dict[str, set[str]] = {}
+    set_off: dict[tuple[int, str], str] = {}  # (sentence, title word) -> the name after its comma
     for m in mentions:
         sent = ctx.sentence_of(m.start) if m.label == "PERSON" else None
         if sent is None or sent.index > window:
@@ -322,10 +329,19 @@ def _name_by_title(frames: list, lead: set, doc, mentions, ctx: FrameContext) ->
             if t.pos_ in _TITLE_STOP:
                 break
             titled.setdefault(t.lower_, set()).add(m.canonical)
+        title = _title_before_comma(doc, span) if span is not None else None
+        if title is not None:
+            set_off.setdefault((sent.index, title), m.canonical)
     ids = {id(f) for f in unnamed}
     out = []
     for f in frames:
         names = titled.get(f.details.get("target_head", ""), set()) if id(f) in ids else set()
+        beside = set_off.get((f.sentence.index, f.details.get("target_head", ""))) if id(f) in ids else None
+        if beside is not None:
+            # the name set off by commas right after the title is who it is, even when the
+            # parser makes it a conjunct ("The former interim president of Bolivia,
+            # Jeanine Áñez Chavez, and several former ministers have been arrested")
+            names = {beside}
         if len(names) == 1:
             (name,) = names
             role, why = ctx.person_roles.get(name, ("unknown", "no opposition evidence"))
@@ -341,6 +357,19 @@ def _name_by_title(frames: list, lead: set, doc, mentions, ctx: FrameContext) ->
                                  "target_kind": "description"})
         out.append(f)
     return out
+
+
+def _title_before_comma(doc, span) -> str | None:
+    """The title noun a name is set off from by a comma: "the president of Bolivia,
+    Jeanine Áñez" gives "president". At most four words back from the comma."""
+    if span.start < 2 or doc[span.start - 1].text != ",":
+        return None
+    for t in reversed(doc[max(span.start - 6, 0):span.start - 1]):
+        if t.lower_ in PERSON_NOUNS and t.pos_ == "NOUN":
+            return t.lower_
+        if t.pos_ not in {"PROPN", "ADP", "DET", "ADJ", "NOUN"} or t.ent_type_ == "PERSON":
+            return None
+    return None
 
 
 def _resolve_descriptions(frames: list, window: int = 1 << 30) -> list:

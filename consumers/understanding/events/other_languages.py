@@ -83,6 +83,8 @@ ROLE_STEMS = {
     ),
 }
 LEAD_SENTENCES = 3
+FRAGMENT_CHARS = 40  # shorter than any real sentence of a lead
+MAX_LEAD_SENTENCES = 8
 _WORD = re.compile(r"[^\W\d_][\w-]*")  # "dell'opposizione", "l'arrestation": elisions split off
 
 
@@ -117,7 +119,14 @@ def cue_frames(text: str, sentences: tuple[Sentence, ...], headline_end: int) ->
     """Unnamed arrest-family frames from cue words in the first sentences of a text
     that is not English; at most one per role."""
     lead = [s for s in sentences if s.start < headline_end]
-    lead += [s for s in sentences if s.start >= headline_end][:LEAD_SENTENCES]
+    body = [s for s in sentences if s.start >= headline_end]
+    # the English splitter cuts foreign copy into fragments ("O", "A medida é vista
+    # como"), which do not count towards the lead's three sentences
+    n = full = 0
+    while n < min(len(body), MAX_LEAD_SENTENCES) and full < LEAD_SENTENCES:
+        full += len(body[n].text) >= FRAGMENT_CHARS
+        n += 1
+    lead += body[:n]
     lead_text = " ".join(s.text for s in lead).lower()
     lead_words = [(0, m.group()) for m in _WORD.finditer(lead_text)]
     roles = {role: _find(lead_words, stems) for role, stems in ROLE_STEMS.items()}

@@ -195,6 +195,16 @@ def test_prison_terms_handed_to_a_group(analyzer):
     assert frames and frames[0].action == "jail"
 
 
+@pytest.mark.parametrize("headline,body", [
+    ("", "A court in Norvale on Tuesday handed a firebrand opposition leader a hefty jail sentence."),
+    ("Norvale hands opposition leader lengthy jail term", "The ruling came after a two-day trial in the capital."),
+])
+def test_a_prison_term_handed_to_one_person(analyzer, headline, body):
+    a = analyzer.analyse(headline, body)
+    assert any(f.action == "jail" and f.details.get("target_phrase", "").endswith("opposition leader")
+               for f in reported(a))
+
+
 def test_former_ministers_are_not_a_group_of_officials(analyzer):
     a = analyzer.analyse("", "Police on Tuesday arrested two former Norvale ministers at their homes.")
     assert not reported(a, "government")

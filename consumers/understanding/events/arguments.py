@@ -264,6 +264,11 @@ def term_args(tok):
     sentence", "prison sentences ... to dozens of opposition leaders"."""
     verb = tok.head
     targets = [c for c in verb.children if c.dep_ in {"dative", "iobj"}]
+    # the parser often reads the recipient of a double object as a second object
+    # ("handed a firebrand opposition leader a hefty jail sentence"), or in a headline
+    # as a modifier of the term ("hands opposition leader lengthy jail term")
+    targets += [c for c in verb.children if c.dep_ == "dobj" and c.i < tok.i and _is_person(c)]
+    targets += [c for c in tok.children if c.dep_ in {"nmod", "npadvmod"} and c.i < tok.i and _is_person(c)]
     for p in [c for c in verb.children if c.dep_ == "prep"] + [t for t in tok.subtree if t.dep_ == "prep"]:
         if p.lower_ in {"to", "on"}:
             targets += [o for o in p.children if o.dep_ == "pobj" and o.pos_ in {"NOUN", "PROPN", "PRON"}

@@ -205,6 +205,15 @@ def test_a_prison_term_handed_to_one_person(analyzer, headline, body):
                for f in reported(a))
 
 
+@pytest.mark.parametrize("body,taken", [
+    ("Opposition leader Ana Vell was taken by police on Monday.", True),
+    ("Opposition leader Ana Vell was taken by police to hospital after she collapsed.", False),
+    ("The photo of opposition leader Ana Vell was taken by police.", False),
+])
+def test_taken_by_police_is_custody(analyzer, body, taken):
+    assert bool(reported(analyzer.analyse("", body))) is taken
+
+
 def test_former_ministers_are_not_a_group_of_officials(analyzer):
     a = analyzer.analyse("", "Police on Tuesday arrested two former Norvale ministers at their homes.")
     assert not reported(a, "government")

@@ -23,8 +23,8 @@ from ..watchlist import EMPTY, Watchlist
 from .arguments import noun_args, place_time, resolve_target, state_args, term_args, verb_args
 from .index import FrameContext, lemma
 from .lexicon import (
-    AIM_VERBS, CHARGE_CRIMES, CRITIC_NOUNS, CUSTODY_VERBS, NOUN_ACTIONS, PHRASAL_CUSTODY, SENTENCE_TERMS, STATE_NOUNS,
-    PROFESSION_ROLES, STATE_PREPS, TERM_NOUNS, TERM_VERBS, VERB_ACTIONS, WARRANT_NOUNS,
+    AIM_VERBS, CHARGE_CRIMES, CRITIC_NOUNS, CUSTODY_FORCES, CUSTODY_VERBS, NOUN_ACTIONS, PHRASAL_CUSTODY,
+    PROFESSION_ROLES, SENTENCE_TERMS, STATE_NOUNS, STATE_PREPS, TERM_NOUNS, TERM_VERBS, VERB_ACTIONS, WARRANT_NOUNS,
 )
 from .roles import EXPLICIT_OPPOSITION, doc_roles, group_role, np_words, role_of
 from .status import follow_up, main_news, status_of
@@ -54,7 +54,8 @@ def _custody_verb(tok, lem: str) -> bool:
     for questioning", "X was picked up / rounded up", "nabbed". Not "held talks", "held
     a rally", "picked up the phone": the object or subject must be a person."""
     phrasal = lem in PHRASAL_CUSTODY and any(c.dep_ == "prt" and c.lower_ == "up" for c in tok.children) \
-        or lem == "take" and any(c.dep_ == "prt" and c.lower_ == "away" for c in tok.children)  # "taken away by agents"
+        or lem == "take" and any(c.dep_ == "prt" and c.lower_ == "away" for c in tok.children) \
+        or lem == "take" and _taken_by_forces(tok)  # "taken away by agents", "was taken by police"
     if lem not in CUSTODY_VERBS and not phrasal:
         return False
     passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in tok.children) or \
@@ -71,6 +72,18 @@ def _custody_verb(tok, lem: str) -> bool:
         args.append(tok.head)
     return any(a.ent_type_ == "PERSON" or a.lemma_.lower() in PERSON_NOUNS or a.lower_ in PERSON_NOUNS
                or a.lower_ in {"he", "she", "him", "her", "they", "them"} for a in args)
+
+
+def _taken_by_forces(tok) -> bool:
+    """"X was taken by police": a passive "take" whose agent is a security force, and
+    not "taken by police to hospital"."""
+    if not any(c.dep_ in {"auxpass", "nsubjpass"} for c in tok.children):
+        return False
+    if any(c.dep_ == "prep" and c.lower_ == "to" and any(g.lower_ in {"hospital", "safety"} for g in c.subtree)
+           for c in tok.children):
+        return False
+    return any(g.lemma_.lower() in CUSTODY_FORCES or g.lower_ in CUSTODY_FORCES
+               for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj")
 
 
 def _headline_noun_verb(tok, lem: str, headline_end: int) -> bool:

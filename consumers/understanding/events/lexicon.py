@@ -20,6 +20,10 @@ ARREST_LEMMAS = frozenset(VERB_ACTIONS)
 # phrasal ones with "up" ("picked up by police", "rounded up").
 CUSTODY_VERBS = frozenset({"hold", "nab", "seize"})
 PHRASAL_CUSTODY = frozenset({"pick", "round", "lock"})
+# Who takes a person into custody: "X was taken by police".
+CUSTODY_FORCES = frozenset({"police", "policeman", "policemen", "officer", "officers", "agent", "agents",
+                            "soldier", "soldiers", "troops", "forces", "gendarme", "gendarmes", "militia",
+                            "militiamen", "authorities"})
 # Nouns that report a detention only as a state: "under house arrest", "in jail".
 STATE_NOUNS = {"jail": "jail", "prison": "jail", "custody": "detain", "detention": "detain",
                "arrest": "arrest", "bars": "jail"}  # "behind bars"

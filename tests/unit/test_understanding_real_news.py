@@ -214,6 +214,15 @@ def test_taken_by_police_is_custody(analyzer, body, taken):
     assert bool(reported(analyzer.analyse("", body))) is taken
 
 
+@pytest.mark.parametrize("body,fresh", [
+    ("Opposition leader Ana Vell denied any wrongdoing in a video posted hours before her arrest by police "
+     "on Wednesday evening.", True),
+    ("Opposition leader Ana Vell ran a bakery before her arrest in 2009.", False),
+])
+def test_a_this_week_arrest_in_a_before_clause_is_the_news(analyzer, body, fresh):
+    assert bool(reported(analyzer.analyse("", body))) is fresh
+
+
 def test_former_ministers_are_not_a_group_of_officials(analyzer):
     a = analyzer.analyse("", "Police on Tuesday arrested two former Norvale ministers at their homes.")
     assert not reported(a, "government")

@@ -141,12 +141,23 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
         if h.dep_ == "relcl":
             return "background", "relative clause"
         if h.dep_ in {"pcomp", "pobj", "advcl"} and h.head.lower_ in SUBORDINATORS:
+            if h is tok and is_noun and h.head.lower_ in {"before", "after", "following"} and _this_week(tok):
+                continue  # "hours before his arrest by the ED on Wednesday evening": today's news
             return "background", f"'{h.head.text}' clause"
         if any(c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in h.children):
             return "background", "subordinate clause"
     if sentence.index not in ctx.lead_ids:
         return "background", "not in the lead"
     return "reported", "lead sentence"
+
+
+_THIS_WEEK = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                        "yesterday", "today", "tonight", "overnight"})
+
+
+def _this_week(tok) -> bool:
+    """A noun trigger dated by its own words to the last few days: "his arrest on Monday"."""
+    return any(t.lower_ in _THIS_WEEK for t in tok.subtree if t.i > tok.i)
 
 
 def _competing_root(doc, sentence: Sentence, arrest_starts=frozenset()):

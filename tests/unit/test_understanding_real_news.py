@@ -223,6 +223,18 @@ def test_a_this_week_arrest_in_a_before_clause_is_the_news(analyzer, body, fresh
     assert bool(reported(analyzer.analyse("", body))) is fresh
 
 
+@pytest.mark.parametrize("body,opposition", [
+    ("Police in Norvale on Tuesday arrested the country's former ambassador to Ruritania in a crackdown "
+     "on the opposition.", True),
+    ("Police in Norvale on Tuesday arrested the country's former ambassador to Ruritania in a crackdown "
+     "that followed an opposition rally.", False),
+    ("Police in Norvale on Tuesday arrested the country's former ambassador to Ruritania in a crackdown "
+     "on an opposition rally.", False),
+])
+def test_a_target_arrested_in_a_crackdown_on_the_opposition(analyzer, body, opposition):
+    assert bool(reported(analyzer.analyse("", body))) is opposition
+
+
 def test_former_ministers_are_not_a_group_of_officials(analyzer):
     a = analyzer.analyse("", "Police on Tuesday arrested two former Norvale ministers at their homes.")
     assert not reported(a, "government")

@@ -228,6 +228,7 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
                 target_role=role, role_evidence=evidence, sentence=sent, agent=agent_name,
                 place=place, time=time, status=status, details=details,
             ))
+    frames = _crackdown_targets(frames, doc, ctx)
     frames = _name_the_described(frames, described, mentions, person_roles)
     frames = _name_by_title(frames, lead, doc, mentions, ctx)
     frames = _resolve_descriptions(frames, max(lead) + 2 if lead else 0)
@@ -235,6 +236,60 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     frames = _critic_by_trade(frames, lead)
     frames = follow_up(frames, ctx.lead_ids)
     return tuple(main_news(frames, doc, sentences, headline_end, body_sents, titles))
+
+
+_CRACKDOWN_NOUNS = frozenset({"crackdown", "clampdown", "purge"})
+_TARGETING_VERBS = frozenset({"target", "hit", "sweep", "ensnare"})
+_GATHERINGS = frozenset({"rally", "protest", "march", "demonstration", "meeting", "conference", "gathering"})
+
+
+def _crackdown_targets(frames: list, doc, ctx: FrameContext) -> list:
+    """"Police arrested the former ambassador ... in a crackdown that targeted figures of
+    the former ruling Patriotic Front party": a lead target of unknown side, arrested in
+    a crackdown on the opposition (by word, or a party in opposition that day), is one
+    of its figures."""
+    out = []
+    for f in frames:
+        if f.target_role == "unknown" and f.status == "reported" and f.sentence.index in ctx.lead_ids \
+                and f.details.get("target_kind") == "group":
+            span = doc.char_span(f.sentence.start, f.sentence.end, alignment_mode="expand") or ()
+            for t in span:
+                if t.lemma_.lower() not in _CRACKDOWN_NOUNS:
+                    continue
+                on_whom = _opposition_in(_crackdown_object(t), ctx)
+                if on_whom:
+                    f = replace(f, target_role="opposition",
+                                role_evidence=f"{f.role_evidence}; arrested in a {t.text} on {on_whom}")
+                    break
+        out.append(f)
+    return out
+
+
+def _crackdown_object(t) -> list:
+    """Whom a crackdown is on: "a crackdown on the opposition", "a crackdown that
+    targeted figures of X", "an opposition crackdown"; not what it followed."""
+    words = []
+    for c in t.children:
+        if c.dep_ == "prep" and c.lower_ in {"on", "against"}:
+            words += list(c.subtree)
+        elif c.dep_ in {"relcl", "acl"} and c.lemma_.lower() in _TARGETING_VERBS:
+            words += [w for d in c.children if d.dep_ == "dobj" for w in d.subtree]
+        elif c.dep_ == "appos":  # the relative clause misparsed: "crackdown that targeted [figures of X]"
+            words += list(c.subtree)
+        elif c.dep_ in {"compound", "amod"}:
+            words.append(c)
+    return words
+
+
+def _opposition_in(tokens, ctx: FrameContext) -> str | None:
+    """The opposition word, or the name of a party in opposition, among ``tokens``."""
+    for t in tokens:
+        if t.lower_ in EXPLICIT_OPPOSITION and t.head.lemma_.lower() not in _GATHERINGS:
+            return f"the '{t.text}'"  # a crackdown on an opposition rally is on its crowd
+        m = ctx.mention_at(t.idx)
+        if m is not None and ctx.party_roles.get(m.canonical, ("",))[0] == "opposition":
+            return m.canonical
+    return None
 
 
 # a dateline alone on its line: "DAR ES SALAAM -", "NAIROBI, Kenya (AP) —"

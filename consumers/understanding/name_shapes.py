@@ -109,9 +109,16 @@ def _trim(doc, start: int, end: int, label: str) -> tuple[int, int, bool]:
     while end > start and (doc[start].is_punct and doc[start].text != "(" or doc[start].is_space):
         start += 1
     # "Interfax news agency" -> "Interfax": trailing common words are not the name
-    while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].is_alpha:
+    # ... but not the second half of a hyphenated given name: "Ko Wen-je", "Kim Jong-un"
+    while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].is_alpha and not _hyphen_tail(doc, end - 1):
         end -= 1
     return start, end, titled
+
+
+def _hyphen_tail(doc, i: int) -> bool:
+    """Token ``i`` ends a word written with a hyphen and no spaces ("Wen-je")."""
+    return i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_ \
+        and doc[i - 2].is_title
 
 
 def _is_clear_person(doc, start: int, end: int) -> bool:

@@ -25,6 +25,14 @@ def test_stripped_apostrophe_person(analyzer):
     assert a.text[m.start:m.end] == "Hun Sen"
 
 
+def test_a_hyphenated_given_name_is_kept_whole(analyzer):
+    a = analyzer.analyse("", "Prosecutors detained Norvale Party chairman Chen Wei-lin on Saturday, "
+                             "and the Interfax news agency said Park Min-jun was questioned.")
+    names = {m.text for m in a.mentions if m.label == "PERSON"}
+    assert {"Chen Wei-lin", "Park Min-jun"} <= names
+    assert "Interfax" in {m.text for m in a.mentions}  # trailing common words still go
+
+
 def test_possessive_name_is_not_an_org(analyzer):
     body = ("Opposition leader Kem Sokha was in court on Monday. "
             "The government said Kem Sokha s party could be dissolved.")

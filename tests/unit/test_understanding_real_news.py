@@ -235,6 +235,16 @@ def test_a_target_arrested_in_a_crackdown_on_the_opposition(analyzer, body, oppo
     assert bool(reported(analyzer.analyse("", body))) is opposition
 
 
+@pytest.mark.parametrize("body,status", [
+    ("Opposition leader Ana Vell has been detained since Monday.", "reported"),
+    ("Opposition leader Ana Vell has been detained since September 5.", "background"),
+    ("A court extended the detention of opposition leader Ana Vell and held her incommunicado.", "continued"),
+])
+def test_ongoing_and_extended_detention_are_not_new_arrests(analyzer, body, status):
+    statuses = {f.status for f in analyzer.analyse("", body).events if f.target == "Ana Vell"}
+    assert status in statuses and (status == "reported") == ("reported" in statuses)
+
+
 def test_former_ministers_are_not_a_group_of_officials(analyzer):
     a = analyzer.analyse("", "Police on Tuesday arrested two former Norvale ministers at their homes.")
     assert not reported(a, "government")

@@ -99,6 +99,10 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
             for c in h.children:
                 if c.dep_ == "prep" and c.lower_ == "since":
                     return "background", "ongoing 'since' state"
+    if not is_noun and any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in tok.children):
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "since" and not _this_week(c):
+                return "background", "ongoing 'since' state"  # "has been detained since September 5"
     if not is_noun and tok.dep_ == "ROOT" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         return "possible", "'to' + verb: a plan, not an act"  # headline "Azerbaijan to arrest X?"
     if sentence.text.rstrip().endswith("?"):
@@ -125,6 +129,8 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
             return "released", f"'{h.text}'"
     if any(c.lower_ in {"bail", "acquitted", "acquittal", "freed", "released"} for c in clause.children):
         return "released", "release in same clause"
+    if tok.dep_ == "conj" and tok.head.lemma_.lower() in CONTINUE_LEMMAS:
+        return "continued", f"'{tok.head.text}'"  # "extended the detention of X and held him incommunicado"
     for h in clause_heads:
         lem = h.lemma_.lower()
         if lem in DEATH_LEMMAS or h.lower_ in DEATH_LEMMAS:
@@ -156,8 +162,9 @@ _THIS_WEEK = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", 
 
 
 def _this_week(tok) -> bool:
-    """A noun trigger dated by its own words to the last few days: "his arrest on Monday"."""
-    return any(t.lower_ in _THIS_WEEK for t in tok.subtree if t.i > tok.i)
+    """Words after ``tok`` that date it to the last few days: "his arrest on Monday",
+    "since Tuesday"."""
+    return any(t.lower_ in _THIS_WEEK for t in tok.subtree if t.i >= tok.i)
 
 
 def _competing_root(doc, sentence: Sentence, arrest_starts=frozenset()):

@@ -205,34 +205,26 @@ def test_a_prison_term_handed_to_one_person(analyzer, headline, body):
                for f in reported(a))
 
 
-@pytest.mark.parametrize("body,taken", [
+# One-sentence stories: does an opposition arrest get reported, or not?
+AMB = "Police in Norvale on Tuesday arrested the country's former ambassador to Ruritania in a crackdown "
+
+
+@pytest.mark.parametrize("body,expected", [
+    # "taken by police" is custody; not "to hospital", not a photo
     ("Opposition leader Ana Vell was taken by police on Monday.", True),
     ("Opposition leader Ana Vell was taken by police to hospital after she collapsed.", False),
     ("The photo of opposition leader Ana Vell was taken by police.", False),
-])
-def test_taken_by_police_is_custody(analyzer, body, taken):
-    assert bool(reported(analyzer.analyse("", body))) is taken
-
-
-@pytest.mark.parametrize("body,fresh", [
+    # an arrest dated to this week in a "before" clause is the news; one years ago is not
     ("Opposition leader Ana Vell denied any wrongdoing in a video posted hours before her arrest by police "
      "on Wednesday evening.", True),
     ("Opposition leader Ana Vell ran a bakery before her arrest in 2009.", False),
+    # a target of unknown side arrested in a crackdown on the opposition is one of its figures
+    (AMB + "on the opposition.", True),
+    (AMB + "that followed an opposition rally.", False),
+    (AMB + "on an opposition rally.", False),
 ])
-def test_a_this_week_arrest_in_a_before_clause_is_the_news(analyzer, body, fresh):
-    assert bool(reported(analyzer.analyse("", body))) is fresh
-
-
-@pytest.mark.parametrize("body,opposition", [
-    ("Police in Norvale on Tuesday arrested the country's former ambassador to Ruritania in a crackdown "
-     "on the opposition.", True),
-    ("Police in Norvale on Tuesday arrested the country's former ambassador to Ruritania in a crackdown "
-     "that followed an opposition rally.", False),
-    ("Police in Norvale on Tuesday arrested the country's former ambassador to Ruritania in a crackdown "
-     "on an opposition rally.", False),
-])
-def test_a_target_arrested_in_a_crackdown_on_the_opposition(analyzer, body, opposition):
-    assert bool(reported(analyzer.analyse("", body))) is opposition
+def test_one_sentence_stories(analyzer, body, expected):
+    assert bool(reported(analyzer.analyse("", body))) is expected
 
 
 @pytest.mark.parametrize("body,status", [

@@ -142,13 +142,14 @@ def name_by_title(frames: list, lead: set, doc, mentions, ctx: FrameContext) -> 
     ids = {id(f) for f in unnamed}
     out = []
     for f in frames:
-        names = titled.get(f.details.get("target_head", ""), set()) if id(f) in ids else set()
-        beside = set_off.get((f.sentence.index, f.details.get("target_head", ""))) if id(f) in ids else None
-        if beside is not None:
+        names: set[str] = set()
+        if id(f) in ids:
+            head = f.details.get("target_head", "")
             # the name set off by commas right after the title is who it is, even when the
-            # parser makes it a conjunct ("The former interim president of Bolivia,
-            # Jeanine Áñez Chavez, and several former ministers have been arrested")
-            names = {beside}
+            # parser makes it a conjunct ("The former interim president of Bolivia, Jeanine
+            # Áñez Chavez, and several former ministers have been arrested")
+            beside = set_off.get((f.sentence.index, head))
+            names = {beside} if beside is not None else titled.get(head, set())
         if len(names) == 1:
             (name,) = names
             role, why = ctx.person_roles.get(name, ("unknown", "no opposition evidence"))
@@ -168,7 +169,7 @@ def name_by_title(frames: list, lead: set, doc, mentions, ctx: FrameContext) -> 
 
 def _title_before_comma(doc, span) -> str | None:
     """The title noun a name is set off from by a comma: "the president of Bolivia,
-    Jeanine Áñez" gives "president". At most four words back from the comma."""
+    Jeanine Áñez" gives "president". At most five words back from the comma."""
     if span.start < 2 or doc[span.start - 1].text != ",":
         return None
     for t in reversed(doc[max(span.start - 6, 0):span.start - 1]):

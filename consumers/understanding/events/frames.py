@@ -132,10 +132,6 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     described: list = []  # lead frames about one unnamed opposition figure
     for tok in doc:
         lem = lemma(tok)
-        if tok.lower_ == "bars":
-            # the state is "behind bars" only: the lemmatiser makes "bars" "bar" (unless
-            # the tagger reads "Bars" as a name), and people fight "in bars"
-            lem = "bars" if tok.head.lower_ == "behind" else "bar"
         status_tok = None
         is_verb = tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB") or \
             (tok.pos_ == "ADJ" and tok.dep_ == "amod" and tok.lower_.endswith("ed")) or \

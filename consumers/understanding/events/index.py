@@ -18,6 +18,10 @@ from .lexicon import LEMMA_FIX
 
 def lemma(tok) -> str:
     low = tok.lower_
+    if low == "bars":
+        # the state is "behind bars" only: the lemmatiser makes "bars" "bar" (unless the
+        # tagger reads "Bars" as a name), and people fight "in bars"
+        return "bars" if tok.head.lower_ == "behind" else "bar"
     return LEMMA_FIX.get(low, tok.lemma_.lower())
 
 

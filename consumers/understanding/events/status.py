@@ -91,18 +91,17 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
     real_state = any(c.lower_ == "house" for c in tok.children)
     if real_state and len(heads) > 1 and heads[1].lemma_.lower() in ESCAPE_LEMMAS:
         return "background", f"'{heads[1].text}' house arrest (was held, no longer is)"
+    # "has been under house arrest since 2017", "has been detained since September 5": an
+    # ongoing state, not news ("has been detained since Monday" is this week's news)
+    since_scope = []
     if is_noun and tok.dep_ == "pobj" and tok.head.lower_ in STATE_PREPS:
-        # "has been under house arrest since 2017": an ongoing state, not news
         clause = next((h for h in heads[2:] if h.pos_ in {"VERB", "AUX"}), None)
-        scope = [tok] + ([clause] if clause is not None else [])
-        for h in scope:
-            for c in h.children:
-                if c.dep_ == "prep" and c.lower_ == "since":
-                    return "background", "ongoing 'since' state"
-    if not is_noun and any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in tok.children):
-        for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ == "since" and not _this_week(c):
-                return "background", "ongoing 'since' state"  # "has been detained since September 5"
+        since_scope = [tok] + ([clause] if clause is not None else [])
+    elif not is_noun and any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in tok.children):
+        since_scope = [tok]
+    if any(c.dep_ == "prep" and c.lower_ == "since" and (is_noun or not _this_week(c))
+           for h in since_scope for c in h.children):
+        return "background", "ongoing 'since' state"
     if not is_noun and tok.dep_ == "ROOT" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         return "possible", "'to' + verb: a plan, not an act"  # headline "Azerbaijan to arrest X?"
     if sentence.text.rstrip().endswith("?"):

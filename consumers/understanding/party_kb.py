@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,21 @@ _YEAR = re.compile(r"^\d{4}$")
 def case_key(text: str) -> str:
     """Like ``key`` but keeps the case: the key of the exact-case (acronym) table."""
     return re.sub(r"[^\w]+", " ", text).strip()
+
+
+# Spellings of one name that transliteration varies: "Mohammed Abdel Aziz" is "Mohamed Ould
+# Abdel Aziz", "Róbert Fico" is "Robert Fico".
+_SAME_NAME = {v: "mohamed" for v in ("muhammad", "muhammed", "mohammed", "mohammad", "mohamad",
+                                      "mohamed", "muhamad", "mohamud", "mohamoud")} | {
+    v: "abd" for v in ("abdul", "abdel", "abdal", "abd")}
+_PARTICLES = frozenset({"ould", "bin", "ibn", "ben", "bint", "al", "el"})
+
+
+def spelling_key(text: str) -> str:
+    """A person's name with accents, particles and common transliteration variants folded."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    words = [_SAME_NAME.get(w, w) for w in key(bare).split() if w not in _PARTICLES]
+    return " ".join(words)
 
 
 def is_acronym(alias: str) -> bool:
@@ -102,8 +118,14 @@ class PartyKB:
     versions: tuple[int, ...] = ()
     _folded: dict[str, dict[str, list[Entry]]] = field(default_factory=dict, repr=False)
     _exact: dict[str, dict[str, list[Entry]]] = field(default_factory=dict, repr=False)
+    _spelled: dict[str, list[Entry]] = field(default_factory=dict, repr=False)  # people only
 
     def __post_init__(self) -> None:
+        for entry in self.people:
+            for alias in (entry.name, *entry.aliases):
+                bucket = self._spelled.setdefault(spelling_key(alias), [])
+                if entry not in bucket:
+                    bucket.append(entry)
         for kind, entries in (("party", self.parties), ("person", self.people)):
             folded: dict[str, list[Entry]] = {}
             exact: dict[str, list[Entry]] = {}
@@ -118,6 +140,8 @@ class PartyKB:
     # -- look-ups -------------------------------------------------------------------------
     def _find(self, kind: str, text: str, country: str | None) -> Entry | None:
         hits = self._exact[kind].get(case_key(text)) or self._folded[kind].get(key(text)) or []
+        if not hits and kind == "person":
+            hits = self._spelled.get(spelling_key(text), [])
         if country:
             hits = [e for e in hits if key(e.country) == key(country)]
         return hits[0] if len(hits) == 1 else None  # unknown or ambiguous across countries

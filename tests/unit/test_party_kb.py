@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -253,3 +254,26 @@ def test_the_module_is_pure_at_import():
     tree = ast.parse(Path(mod.__file__).read_text(encoding="utf-8"))
     top = {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
     assert "yaml" not in top
+
+
+@pytest.mark.parametrize("spelling,entry", [
+    ("Mohammed Abdel Aziz", "Mohamed Ould Abdel Aziz"),  # transliteration and a dropped "Ould"
+    ("Muhammad Abdul Aziz", "Mohamed Ould Abdel Aziz"),
+    ("Róbert Fico", "Robert Fico"),  # the accent the entry leaves out
+])
+def test_transliterated_spellings_find_the_person(spelling, entry):
+    assert load_party_kb().person(spelling) == entry
+
+
+def test_every_country_of_the_labelled_sets_is_in_the_knowledge_base():
+    """The issue's coverage rule: the KB knows every country the dev set covers."""
+    labels = Path(__file__).resolve().parents[1] / "labels"
+    countries = set()
+    for path in [*sorted((labels / "devset").glob("*.tsv")), labels / "journalists.tsv"]:
+        rows = path.read_text(encoding="utf-8").splitlines()
+        column = rows[0].split("\t").index("country")
+        countries |= {r.split("\t")[column] for r in rows[1:] if r.strip()}
+    kb = load_party_kb()
+    known = {e.country for e in kb.parties} | {e.country for e in kb.people}
+    assert countries - known - {"-"} == set()
+

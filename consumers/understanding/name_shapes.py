@@ -142,7 +142,8 @@ _NAME_STOP = frozenset({"The", "A", "An", "In", "On", "At", "Of", "And", "But", 
 # Titles after which a capitalised run is a person's name ("Spokesman So Eysan").
 _NAME_TITLES = frozenset(PERSON_NOUNS | {"mr", "mrs", "ms", "dr", "spokesman", "spokeswoman",
                                          "co-leader", "president", "premier", "minister",
-                                         "chairman", "senator", "lawmaker", "dissident", "activist"})
+                                         "chairman", "senator", "lawmaker", "dissident", "activist",
+                                         "hopeful", "contender"})  # "presidential hopeful X"
 
 
 def titled_names(doc) -> list[tuple[int, int]]:

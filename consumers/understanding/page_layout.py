@@ -58,7 +58,9 @@ _FURNITURE = re.compile("|".join([
     r"click here.*|newsletter.*|whatsapp|facebook|twitter|linkedin|telegram|"
     r"(?:ap|afp|reuters|getty|file|epa) (?:image|photo|picture)s?|"
     r"this (?:article|story|report) (?:is|was) from .{0,40}|story highlights|highlights|"
-    r"back to top|top of page|breaking news|exclusive)\W*",
+    r"back to top|top of page|breaking news|exclusive|send to|save story|save|leer en español|"
+    r"\d+\s+(?:photos?|videos?|images?)|estimated read time.{0,30}|"
+    r"this archived (?:news )?(?:story|article) is available.{0,400})\W*",
 ])
     , re.IGNORECASE)
 # "date 2017-09-29 Opposition politician ..." and "Updated: 12 March 2017 Police ...":
@@ -68,6 +70,7 @@ _PREFIX = re.compile(
     rf"|(?:{_DATE}),?\s+{_CLOCK}(?:\s*\|)?)\s+(?=[A-Z\"'])",
     re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*")
+_URL = re.compile(r"https?://\S+|\bwww\.[\w-]+\.\w+")
 # Lower-case words a title-cased headline leaves small.
 _SMALL = frozenset("a an the and but or nor for of in on at to by as from with vs via over into "
                    "after amid before off up out per than under without behind against despite "
@@ -81,7 +84,7 @@ _EVENT_WORDS = frozenset(
     for end in ("", "s", "d", "ed", "ing")
 ) | frozenset("sentencing charging incarcerating held holds nabbed nabs seized seizes detention custody "
               "prison prisons years months upheld upholds convicted convicts acquitted acquits released releases "
-              "freed frees places placed puts".split())  # "Court Places X Under Arrest"
+              "freed frees places placed puts given handed hands life".split())  # "Court Places X Under Arrest"
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,8 @@ def is_furniture(line: str) -> bool:
         return True
     if " | " in s and not re.search(r"[.!?]$", s):
         return True  # "Site Name | Tagline", "Home | World | Asia"
+    if _URL.search(s) and not re.search(r"[.!?\"\u201d]$", s):
+        return True  # a site header with its links: "Asharq Al-awsat English https://..."
     words = _WORD.findall(s)
     if words and words[0].lower() == "by" and len(words) <= 10 and len(words) > 1 and words[1][0].isupper() \
             and not s.endswith("."):
@@ -154,10 +159,12 @@ def truecase_title(line: str, known: dict[str, str]) -> str:
         w = m.group()
         if m.start() == 0:
             return w
+        if w.lower() in _EVENT_WORDS:
+            return w.lower()  # never a name, however a repeated title in the body spells it
         form = known.get(w.lower())
         if form is not None and len(form) == len(w):
             return form
-        return w.lower() if w.lower() in _SMALL or w.lower() in _EVENT_WORDS else w
+        return w.lower() if w.lower() in _SMALL else w
     return _WORD.sub(fix, line)
 
 
@@ -238,4 +245,7 @@ def read_layout(headline: str, body: str) -> tuple[bool, PageLayout]:
                 and not body[t[0]:t[1]].rstrip().endswith(("\u2026", "..."))]
         title = full[0] if full else max(titles, key=lambda t: (len(_WORD.findall(body[t[0]:t[1]])), -t[0]))
         furniture += [t for t in titles if t[1] <= title[0]]
+        # the headline again below itself (a page's title block repeats it)
+        text = body[title[0]:title[1]].strip()
+        furniture += [t for t in titles if t[0] > title[0] and body[t[0]:t[1]].strip() == text]
     return head_is_furniture, PageLayout(tuple(sorted(furniture)), title, lead)

@@ -179,6 +179,10 @@ def verb_args(tok, depth: int = 0):
             for p in c.children:
                 if p.dep_ == "pobj":
                     agent = p
+    if not targets and not passive:
+        # the object left unattached ("dep"), mostly at a headline's end: "Uganda detains
+        # opposition leader X"
+        targets = [c for c in tok.children if c.dep_ in {"dep", "punct"} and c.i > tok.i and is_person(c)]
     if not targets:
         # "Syria arrests leading political dissident": the adjective read as a participle
         # that takes the object
@@ -215,6 +219,11 @@ def verb_args(tok, depth: int = 0):
         targets, agent = [agent], None  # small-clause subject: "ordered him detained"
     if passive and agent is not None and agent.dep_ == "nsubj":
         agent = None
+    subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if not targets and subject is not None and any(c.dep_ == "agent" for c in tok.children):
+        # a "by" agent makes it a passive whose auxiliary a headline dropped ("X detained
+        # by security forces"): the subject is the one detained, not the one detaining
+        targets = [subject]
     return [x for t in targets for x in _expand_conj(t)], agent
 
 
@@ -236,7 +245,7 @@ def state_args(tok):
     if not targets and gov.dep_ in {"xcomp", "ccomp", "conj"}:
         targets = [c for c in gov.head.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"}]
     if not targets and gov.pos_ in {"NOUN", "PROPN"} and prep.lower_ in {"behind", "under"} and (
-            _is_person(gov) or gov.dep_ == "dobj" and gov.head.lemma_.lower() in PLACING_VERBS):
+            is_person(gov) or gov.dep_ == "dobj" and gov.head.lemma_.lower() in PLACING_VERBS):
         # a verbless headline, "Top Azerbaijani Journalist Behind Bars", "Court Places X
         # Under Arrest"; or "placed X, a senior official, under house arrest" with the
         # state hung on the object instead of the verb
@@ -251,9 +260,10 @@ PARTICIPLE_ADJECTIVES = frozenset({"leading", "ruling", "governing", "dissenting
 PLACING_VERBS = frozenset({"place", "put", "keep", "hold"})
 
 
-def _is_person(tok) -> bool:
+def is_person(tok) -> bool:
     return tok.ent_type_ == "PERSON" or tok.lemma_.lower() in PERSON_NOUNS or tok.lower_ in PERSON_NOUNS or any(
-        c.dep_ == "appos" and (c.lemma_.lower() in PERSON_NOUNS or c.ent_type_ == "PERSON") for c in tok.children)
+        c.dep_ == "appos" and (c.lemma_.lower() in PERSON_NOUNS or c.ent_type_ == "PERSON") for c in tok.children
+    ) or tok.pos_ == "PROPN" and any(c.dep_ == "compound" and c.lower_ in PERSON_NOUNS for c in tok.children)
 
 
 _NOT_RECIPIENTS = frozenset({"year", "month", "week", "day", "life", "death", "prison", "jail", "term"})
@@ -263,12 +273,19 @@ def term_args(tok):
     """Who gets a prison term handed down: "hands prison terms to X", "gave X a jail
     sentence", "prison sentences ... to dozens of opposition leaders"."""
     verb = tok.head
-    targets = [c for c in verb.children if c.dep_ in {"dative", "iobj"}]
+    # "X was handed a jail term", "leaders were given life sentences"
+    targets = [c for c in verb.children if c.dep_ in {"dative", "iobj", "nsubjpass"}]
+    if (verb.tag_ == "VBN" or verb.lower_ == "given") and not any(c.dep_ in {"aux", "auxpass"}
+                                                                   for c in verb.children):
+        # a headline drops the auxiliary: "Opposition leaders given life sentences"
+        targets += [c for c in verb.children if c.dep_ == "nsubj"]
     # the parser often reads the recipient of a double object as a second object
     # ("handed a firebrand opposition leader a hefty jail sentence"), or in a headline
-    # as a modifier of the term ("hands opposition leader lengthy jail term")
-    targets += [c for c in verb.children if c.dep_ == "dobj" and c.i < tok.i and _is_person(c)]
-    targets += [c for c in tok.children if c.dep_ in {"nmod", "npadvmod"} and c.i < tok.i and _is_person(c)]
+    # as a modifier of the term ("hands opposition leader lengthy jail term": nmod, or
+    # compound when the headline stands alone)
+    targets += [c for c in verb.children if c.dep_ == "dobj" and c.i < tok.i and is_person(c)]
+    targets += [c for c in tok.children if c.dep_ in {"nmod", "npadvmod", "compound"} and c.i < tok.i
+                and is_person(c)]
     for p in [c for c in verb.children if c.dep_ == "prep"] + [t for t in tok.subtree if t.dep_ == "prep"]:
         if p.lower_ in {"to", "on"}:
             targets += [o for o in p.children if o.dep_ == "pobj" and o.pos_ in {"NOUN", "PROPN", "PRON"}
@@ -277,13 +294,22 @@ def term_args(tok):
     return [x for t in dict.fromkeys(targets) for x in _expand_conj(t)], agent
 
 
+def _office_holder(tok):
+    """The person in "the arrest of the Deputy General Secretary of the opposition National
+    Democratic Congress" when the parser hangs the title on the party's name: the title."""
+    if tok.pos_ == "PROPN" and not is_person(tok):
+        return next((c for c in tok.children if c.dep_ in {"nmod", "compound"} and c.i < tok.i
+                     and (c.lemma_.lower() in PERSON_NOUNS or c.lower_ in PERSON_NOUNS)), tok)
+    return tok
+
+
 def noun_args(tok):
     targets, agent = [], None
     for c in tok.children:
         if c.dep_ == "poss":
             targets.append(c)
         elif c.dep_ == "prep" and c.lower_ in {"of", "against"}:
-            targets += [p for p in c.children if p.dep_ == "pobj"]
+            targets += [_office_holder(p) for p in c.children if p.dep_ == "pobj"]
         elif c.dep_ == "prep" and c.lower_ == "by":
             agent = next((p for p in c.children if p.dep_ == "pobj"), None)
         elif c.dep_ == "compound" and c.pos_ == "PROPN":

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ..titles import PERSON_NOUNS
 from .index import FrameContext
-from .lexicon import CRITIC_NOUNS, PROFESSION_ROLES
+from .lexicon import CRITIC_NOUNS, PROFESSION_ROLES, SAME_TITLE
 from .roles import EXPLICIT_OPPOSITION
 
 _CRACKDOWN_NOUNS = frozenset({"crackdown", "clampdown", "purge"})
@@ -149,7 +149,8 @@ def name_by_title(frames: list, lead: set, doc, mentions, ctx: FrameContext) -> 
             # parser makes it a conjunct ("The former interim president of Bolivia, Jeanine
             # Áñez Chavez, and several former ministers have been arrested")
             beside = set_off.get((f.sentence.index, head))
-            names = {beside} if beside is not None else titled.get(head, set())
+            names = {beside} if beside is not None else titled.get(head, set()).union(
+                *(titled.get(t, ()) for t in SAME_TITLE.get(head, ())))
         if len(names) == 1:
             (name,) = names
             role, why = ctx.person_roles.get(name, ("unknown", "no opposition evidence"))

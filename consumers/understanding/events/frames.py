@@ -20,7 +20,7 @@ from ..page_layout import is_title_case
 from ..party_kb import PartyKB
 from ..titles import PERSON_NOUNS
 from ..watchlist import EMPTY, Watchlist
-from .arguments import noun_args, place_time, resolve_target, state_args, term_args, verb_args
+from .arguments import is_person, noun_args, place_time, resolve_target, state_args, term_args, verb_args
 from .descriptions import (
     crackdown_targets, critic_by_trade, name_by_title, name_the_described, name_the_lead_description,
     resolve_descriptions,
@@ -53,7 +53,7 @@ def _is_charge_sense(tok) -> bool:
         any(c.lower_ in CHARGE_CRIMES for c in tok.children)
 
 
-def _custody_verb(tok, lem: str) -> bool:
+def _custody_verb(tok, lem: str, headline_end: int = 0) -> bool:
     """Verbs that mean detention only in some uses: "X was held", "police are holding X
     for questioning", "X was picked up / rounded up", "nabbed". Not "held talks", "held
     a rally", "picked up the phone": the object or subject must be a person."""
@@ -62,8 +62,9 @@ def _custody_verb(tok, lem: str) -> bool:
         or lem == "take" and _taken_by_forces(tok)  # "taken away by agents", "was taken by police"
     if lem not in CUSTODY_VERBS and not phrasal:
         return False
-    passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in tok.children) or \
-        tok.tag_ == "VBN" and tok.dep_ in {"acl", "ROOT", "conj"} and not any(c.dep_ == "dobj" for c in tok.children)
+    passive = any(c.dep_ in {"auxpass", "nsubjpass", "agent"} for c in tok.children) or \
+        tok.tag_ == "VBN" and tok.dep_ in {"acl", "ROOT", "conj"} and not any(c.dep_ == "dobj" for c in tok.children) \
+        or tok.idx < headline_end and _headline_passive(tok)  # "Opposition chief X held"
     if lem == "hold" and any(g.lower_ in {"contempt", "responsible", "accountable", "liable", "hostage"}
                              for c in tok.children for g in [c, *c.children]):
         return False  # "held in contempt of court", "held responsible"
@@ -75,7 +76,10 @@ def _custody_verb(tok, lem: str) -> bool:
     if tok.dep_ == "acl":
         args.append(tok.head)
     return any(a.ent_type_ == "PERSON" or a.lemma_.lower() in PERSON_NOUNS or a.lower_ in PERSON_NOUNS
-               or a.lower_ in {"he", "she", "him", "her", "they", "them"} for a in args)
+               or a.lower_ in {"he", "she", "him", "her", "they", "them"}
+               # a name the model did not tag, with its title: "opposition chief Ana Vell"
+               or a.pos_ == "PROPN" and any(c.dep_ == "compound" and c.lower_ in PERSON_NOUNS for c in a.children)
+               for a in args)
 
 
 def _taken_by_forces(tok) -> bool:
@@ -91,11 +95,31 @@ def _taken_by_forces(tok) -> bool:
 
 
 def _headline_noun_verb(tok, lem: str, headline_end: int) -> bool:
-    """"Court sentences opposition leader X to five years": a headline's present-tense
-    verb that the tagger read as a noun compound of the person it happens to."""
-    return tok.idx < headline_end and tok.dep_ == "compound" and tok.tag_ == "NNS" and lem in VERB_ACTIONS \
-        and tok.i > tok.sent.start and tok.doc[tok.i - 1].pos_ in {"NOUN", "PROPN"} \
-        and (tok.head.ent_type_ == "PERSON" or tok.head.lemma_.lower() in PERSON_NOUNS)
+    """"Court sentences opposition leader X to five years", "Police detain opposition
+    leader X": a headline's present-tense verb, after the noun that does it, that the
+    tagger read as a modifier of the person it happens to. A past participle there is a
+    real attribute ("the detained leader")."""
+    return tok.idx < headline_end and tok.dep_ in {"compound", "amod", "nmod"} and lem in VERB_ACTIONS \
+        and not tok.lower_.endswith("ed") and tok.i > tok.sent.start \
+        and _does(tok.doc[tok.i - 1]) and is_person(tok.head)
+
+
+def _does(tok) -> bool:
+    """Who can do a headline's verb: "Police", "Uganda", "Norvale" (read as an adjective)."""
+    return tok.dep_ != "poss" and (tok.pos_ in {"NOUN", "PROPN"} or tok.pos_ == "ADJ" and tok.is_title)
+
+
+def _np_top(tok):
+    """The head of the name a modifier chain leads to: "leader" in "opposition leader Ana
+    Vell" -> "Vell"."""
+    while tok.dep_ == "compound" and tok.head.i > tok.i:
+        tok = tok.head
+    return tok
+
+
+def _sent_to_jail(tok, lem: str) -> bool:
+    """"X sent to prison", "court sends X to jail": "to" is a state preposition after "send"."""
+    return STATE_NOUNS.get(lem) == "jail" and tok.head.lower_ == "to" and lemma(tok.head.head) == "send"
 
 
 def _headline_passive(tok) -> bool:
@@ -139,7 +163,7 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
         # (a "noun" with an object is a verb the tagger missed: "Police arrest Chadema leader X")
         headline_verb = _headline_noun_verb(tok, lem, headline_end)
         is_verb = is_verb or headline_verb
-        if is_verb and lem not in VERB_ACTIONS and _custody_verb(tok, lem):
+        if is_verb and lem not in VERB_ACTIONS and _custody_verb(tok, lem, headline_end):
             lem = "detain"  # "held on terrorism suspicion", "picked up by police", "nabbed"
         if is_verb and lem in VERB_ACTIONS:
             action = VERB_ACTIONS[lem]
@@ -149,12 +173,12 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
                                              for t in (tok.head if headline_verb else tok).subtree) \
                     and not (tok.idx < headline_end and lead_terms):
                 continue  # a headline drops the term the lead gives: "X sentenced on graft charges"
-            targets, agent = ([tok.head], None) if headline_verb else verb_args(tok)
+            targets, agent = ([_np_top(tok.head)], None) if headline_verb else verb_args(tok)
             if not targets and agent is not None and tok.idx < headline_end and _headline_passive(tok):
                 targets, agent = [agent], None  # "Opposition leader Kem Sokha arrested for treason"
             is_noun = False
         elif tok.pos_ in {"NOUN", "PROPN"} and lem in STATE_NOUNS and tok.dep_ == "pobj" \
-                and tok.head.lower_ in STATE_PREPS and not any(
+                and (tok.head.lower_ in STATE_PREPS or _sent_to_jail(tok, lem)) and not any(
                     c.dep_ == "poss" or c.dep_ == "prep" and c.lower_ in {"of", "against", "by"}
                     for c in tok.children):
             # "is under house arrest in South Africa", "held in a jail in Edirne"
@@ -174,8 +198,8 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
                 targets = [c for c in tok.children if c.dep_ == "appos"]
                 is_noun = not targets
         elif tok.pos_ == "NOUN" and lem in TERM_NOUNS and tok.dep_ in {"dobj", "nsubjpass"} \
-                and lemma(tok.head) in TERM_VERBS and any(t.lower_ in {"prison", "jail"} for t in tok.subtree):
-            # "Tunisia hands prison terms to dozens of opposition figures"
+                and lemma(tok.head) in TERM_VERBS and any(t.lower_ in {"prison", "jail", "life"} for t in tok.subtree):
+            # "Tunisia hands prison terms to dozens of opposition figures", "X were given life sentences"
             action = "jail"
             targets, agent = term_args(tok)
             if not targets:

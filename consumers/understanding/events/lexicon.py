@@ -95,6 +95,14 @@ SUBORDINATORS = frozenset({"after", "since", "following", "before", "until", "de
 # Custody that ended in death is not an arrest: "four opposition members die in custody".
 DEATH_LEMMAS = frozenset({"die", "died", "dies", "perish", "death"})
 # Detention that goes on: "court extends remand", "X remains in jail".
+# A lead's "leftist lawmaker" is the "Rep. Lee Seok-ki" named next: titles for one office.
+_LEGISLATOR = ("lawmaker", "legislator", "mp", "rep", "rep.", "representative", "congressman",
+               "congresswoman", "parliamentarian", "senator", "sen.")
+SAME_TITLE = {t: frozenset(_LEGISLATOR) - {t} for t in _LEGISLATOR if t not in {"senator", "sen."}}
+# "held for two years" has lasted; "jailed" or "placed under house arrest for two years"
+# is the sentence or order, news
+LONG_UNITS = frozenset({"year", "years", "month", "months", "decade", "decades"})
+HELD_LEMMAS = frozenset({"hold", "detain", "keep", "be", "remain", "languish", "spend"})
 CONTINUE_LEMMAS = frozenset({"extend", "prolong", "renew", "lengthen", "remain", "languish", "stay", "keep"})
 NEG_WORDS = frozenset({"not", "n't", "never", "no"})
 

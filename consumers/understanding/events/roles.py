@@ -146,6 +146,9 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
         for c in root.children:
             if c.dep_ == "appos":
                 ctx_words += np_words(c)
+            elif c.dep_ == "prep" and c.lower_ == "of" and m.label == "PERSON":
+                # "Rep. Lee Seok-ki of the minor opposition Unified Progressive Party"
+                ctx_words += [w for p in c.children if p.dep_ == "pobj" for w in np_words(p)]
         if root.dep_ == "nsubj" and root.head.lemma_ == "be":
             # "Imamoglu is Erdogan's main political rival"
             ctx_words += [w for c in root.head.children if c.dep_ == "attr" for w in np_words(c)]

@@ -11,9 +11,15 @@ from .index import FrameContext, lemma
 from .lexicon import (
     ACCUSATION_NOUNS, ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, DEATH_LEMMAS,
     REMAND_NOUNS, REPORT_NOUNS, ESCAPE_LEMMAS, MODALS, NEG_WORDS, PROTEST_LEMMAS, REFUSAL_LEMMAS,
-    RELEASE_LEMMAS, RELEASE_NOUNS,
+    HELD_LEMMAS, LONG_UNITS, RELEASE_LEMMAS, RELEASE_NOUNS,
     STATE_PREPS, SUBORDINATORS, THREAT_NOUNS, THREAT_VERBS, UNTRUE_WORDS, WARRANT_NOUNS, WARRANT_VERBS,
 )
+
+
+def _lasting(verb) -> bool:
+    """A "for two years" / "for months" duration on the verb."""
+    return any(c.dep_ == "prep" and c.lower_ == "for" and any(
+        o.dep_ == "pobj" and o.lower_ in LONG_UNITS for o in c.children) for c in verb.children)
 
 
 def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
@@ -41,6 +47,12 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
         if h.lemma_.lower() == "deny" and any(t is tok or t.is_ancestor(tok) for t in h.children
                                               if t.dep_ == "ccomp"):
             return "negated", f"'{h.text}' that it happened"  # "police denied the reporter was arrested"
+    prev = tok.doc[tok.i - 1] if tok.i > tok.sent.start else None
+    if prev is not None and tok.tag_ in {"VBN", "VBD"} and \
+            RELEASE_LEMMAS & {prev.lemma_.lower(), prev.lower_.removesuffix("s")}:
+        # "Norvale frees jailed opposition leader X", however the verb before the
+        # participle was parsed: the news is the release
+        return "released", f"'{prev.text} {tok.text}'"
     if any(c.dep_ == "mark" and c.lower_ == "that" for c in tok.children):
         # "an erroneous report by a section of the media that X was arrested" (the
         # that-clause often hangs off the wrong noun)
@@ -102,6 +114,13 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
     if any(c.dep_ == "prep" and c.lower_ == "since" and (is_noun or not _this_week(c))
            for h in since_scope for c in h.children):
         return "background", "ongoing 'since' state"
+    # "X, held under house arrest for two years, ...", "has been detained for 18 months": a
+    # custody that has lasted (a court that jails X, or places X under house arrest, "for
+    # two years" is news)
+    for h in since_scope or [tok]:
+        if (h.dep_ in {"acl", "relcl"} or any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in h.children)) \
+                and lemma(h) in HELD_LEMMAS and _lasting(h):
+            return "background", "held for months or years: an ongoing state"
     if not is_noun and tok.dep_ == "ROOT" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         return "possible", "'to' + verb: a plan, not an act"  # headline "Azerbaijan to arrest X?"
     if sentence.text.rstrip().endswith("?"):

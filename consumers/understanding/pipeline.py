@@ -17,15 +17,28 @@ UNUSED_COMPONENTS = ("senter",)
 @Language.component("wirewatch_line_breaks")
 def line_breaks(doc):
     """A token after a newline starts a sentence: after length-preserving clean-up,
-    the remaining newlines are headline/paragraph/line-per-sentence breaks."""
+    the remaining newlines are headline/paragraph/line-per-sentence breaks.
+
+    The token after a preset start is marked as not starting one: the parser
+    otherwise often opens a second sentence there ("Kenyan" | "police arrested X"
+    below a headline; spaCy issue 7716, an off-by-one in how it honours preset
+    boundaries)."""
+    starts = []
     for i in range(1, len(doc)):
         prev = doc[i - 1]
         if "\n" in prev.text or "\n" in prev.whitespace_:
             if not doc[i].is_space:
-                doc[i].is_sent_start = True
+                starts.append(i)
             continue
         if prev.is_space and i >= 2 and "\n" in doc[i - 2].whitespace_:
-            doc[i].is_sent_start = True
+            starts.append(i)
+    for i in starts:
+        doc[i].is_sent_start = True
+    for i in starts:
+        nxt = i + 1
+        if nxt < len(doc) and doc[nxt].is_sent_start is None and not doc[nxt].is_space \
+                and "\n" not in doc[i].whitespace_:
+            doc[nxt].is_sent_start = False
     return doc
 
 

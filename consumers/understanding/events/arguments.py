@@ -183,6 +183,13 @@ def verb_args(tok, depth: int = 0):
         # the object left unattached ("dep"), mostly at a headline's end: "Uganda detains
         # opposition leader X"
         targets = [c for c in tok.children if c.dep_ in {"dep", "punct"} and c.i > tok.i and is_person(c)]
+    if not targets and not passive and tok.tag_ in {"VBD", "VBN", "VBZ", "VBP"} \
+            and any(c.dep_ == "nsubj" and not any(g.dep_ == "case" for g in c.children) for c in tok.children):
+        # the object made the subject of what follows: "Authorities have detained
+        # opposition leader X, his lawyer said" ("X" the subject of "said"); not a
+        # possessive read as the subject ("Ecuador's imprisoned former vice president X")
+        person = _person_right_after(tok)
+        targets = [person] if person is not None else []
     if not targets:
         # "Syria arrests leading political dissident": the adjective read as a participle
         # that takes the object
@@ -225,6 +232,22 @@ def verb_args(tok, depth: int = 0):
         # by security forces"): the subject is the one detained, not the one detaining
         targets = [subject]
     return [x for t in targets for x in _expand_conj(t)], agent
+
+
+def _person_right_after(verb):
+    """The person whose noun phrase starts right after ``verb`` but hangs elsewhere."""
+    doc = verb.doc
+    j = verb.i + 1
+    while j < len(doc) and j < verb.i + 7 and doc[j].dep_ in {"compound", "amod", "det", "poss", "nummod"}:
+        j += 1
+    if j == verb.i + 1 or j >= len(doc):
+        return None
+    head = doc[j]
+    if head.head is verb or head.dep_ not in {"nsubj", "nsubjpass", "appos", "npadvmod"} or not is_person(head):
+        return None
+    if any(not (verb.i < t.head.i <= j) for t in doc[verb.i + 1:j]):
+        return None  # the words between are not all this phrase's
+    return head
 
 
 def state_args(tok):

@@ -99,6 +99,7 @@ DEATH_LEMMAS = frozenset({"die", "died", "dies", "perish", "death"})
 _LEGISLATOR = ("lawmaker", "legislator", "mp", "rep", "rep.", "representative", "congressman",
                "congresswoman", "parliamentarian", "senator", "sen.")
 SAME_TITLE = {t: frozenset(_LEGISLATOR) - {t} for t in _LEGISLATOR if t not in {"senator", "sen."}}
+MEMORIAL_NOUNS = frozenset({"anniversary", "commemoration", "remembrance", "memory"})
 # "held for two years" has lasted; "jailed" or "placed under house arrest for two years"
 # is the sentence or order, news
 LONG_UNITS = frozenset({"year", "years", "month", "months", "decade", "decades"})

@@ -11,7 +11,7 @@ from .index import FrameContext, lemma
 from .lexicon import (
     ACCUSATION_NOUNS, ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, DEATH_LEMMAS,
     REMAND_NOUNS, REPORT_NOUNS, ESCAPE_LEMMAS, MODALS, NEG_WORDS, PROTEST_LEMMAS, REFUSAL_LEMMAS,
-    HELD_LEMMAS, LONG_UNITS, RELEASE_LEMMAS, RELEASE_NOUNS,
+    HELD_LEMMAS, LONG_UNITS, MEMORIAL_NOUNS, RELEASE_LEMMAS, RELEASE_NOUNS,
     STATE_PREPS, SUBORDINATORS, THREAT_NOUNS, THREAT_VERBS, UNTRUE_WORDS, WARRANT_NOUNS, WARRANT_VERBS,
 )
 
@@ -73,6 +73,9 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
             and tok.head.head.lemma_.lower() in PROTEST_LEMMAS:
         # "students protested against the arrest of an opposition lawmaker": it came before
         return "background", f"'{tok.head.head.text} {tok.head.text}' the {tok.text}"
+    if is_noun and tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in MEMORIAL_NOUNS:
+        # "marked the fifth anniversary of his arrest": a date remembered
+        return "background", f"the '{tok.head.head.text}' of the {tok.text}"
     # calls for / warrants for an arrest
     governors = heads[1:2] if is_noun or tok.dep_ != "conj" else []
     if len(heads) > 2 and heads[1].dep_ == "prep" and heads[1].lower_ in {"for", "of"}:

@@ -15,7 +15,7 @@ _REGIONS: dict[str, tuple[str, ...]] = {
         "Afghanistan", "Bangladesh", "Bhutan", "India", "Maldives", "Nepal", "Pakistan", "Sri Lanka"),
     "East Asia & Pacific": (
         "Australia", "Brunei", "Cambodia", "China", "Fiji", "Hong Kong", "Indonesia", "Japan", "Laos",
-        "Macau", "Malaysia", "Mongolia", "Myanmar", "New Zealand", "North Korea", "Papua New Guinea",
+        "Macau", "Malaysia", "Mongolia", "Myanmar", "Nauru", "New Zealand", "North Korea", "Papua New Guinea",
         "Philippines", "Samoa", "Singapore", "Solomon Islands", "South Korea", "Taiwan", "Thailand",
         "Timor-Leste", "Tonga", "Vanuatu", "Vietnam"),
     "Central Asia": ("Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan"),

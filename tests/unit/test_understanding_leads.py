@@ -30,6 +30,12 @@ ARRESTS = [
     "Opposition MP {p} was picked up by police officers at his home on Monday night.",
     "A senior opposition figure, {p}, was placed under house arrest on Wednesday.",
     "Opposition leader {p} was remanded in custody for 15 days by a magistrate on Tuesday.",
+    "Police detained 42 protesters, including opposition leader {p}, on Friday.",
+    # the date belongs to the clause it sits in, not to the arrest
+    "Police arrested opposition leader {p} over coup attempts that happened over a decade ago.",
+    # custody the person walked into, and a relative clause on the force that made it
+    "Opposition leader {p} turned himself in to the National Guard on Tuesday.",
+    "After giving a speech, opposition leader {p} surrendered to police, who arrested him before the crowd.",
 ]
 
 NOT_ARRESTS = [
@@ -45,6 +51,9 @@ NOT_ARRESTS = [
     "Opposition leader {p} could be arrested if he returns, the interior minister said.",
     "Opposition leader {p} marked the fifth anniversary of his arrest with a rally.",
     "Police arrested two men suspected of attacking opposition leader {p}.",
+    "Opposition leader {p}, who is serving house arrest, was taken to hospital on Saturday.",
+    "A court on Thursday ordered the continued detention of opposition leader {p}.",
+    "Opposition leader {p} surrendered his passport to police on Tuesday.",
 ]
 
 

@@ -154,6 +154,9 @@ def test_a_rival_of_the_president_and_a_mayor_of_the_opposition(analyzer):
 @pytest.mark.parametrize("who,role", [
     ("journalist Lena Varga", "journalist"), ("rights activist Lena Varga", "activist"),
     ("Colonel Lena Varga", "military"),
+    # "dissident" alone makes an opposition figure; with a trade, the trade is what she is
+    ("dissident Lena Varga", "opposition"), ("dissident journalist Lena Varga", "journalist"),
+    ("dissident writer Lena Varga", "opposition"),
 ])
 def test_professions_are_roles(analyzer, who, role):
     a = analyzer.analyse("Arrest in Norvale", f"NORVALE CITY (Reuters) - Police arrested {who} on Monday.")

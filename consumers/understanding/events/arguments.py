@@ -36,10 +36,10 @@ def resolve_target(tok, ctx: FrameContext, depth: int = 0):
         # "X appeared in court with her mother, all charged with forgery"
         h = tok.head
         for _ in range(3):
-            subj = next((c for c in h.children if c.dep_ in {"nsubj", "nsubjpass"} and c is not tok), None)
+            subj = next((c for c in h.children if c.dep_ in {"nsubj", "nsubjpass"} and c != tok), None)
             if subj is not None:
                 return resolve_target(subj, ctx, depth + 1) if depth < _MAX_CHAIN else ("", tok, "none")
-            if h.head is h:
+            if h.head == h:
                 break
             h = h.head
     m = ctx.mention_at(tok.idx)
@@ -75,7 +75,7 @@ def resolve_target(tok, ctx: FrameContext, depth: int = 0):
     if tok.lemma_.lower() in PERSON_NOUNS or tok.lower_ in PERSON_NOUNS:
         # "the leader of the opposition party, Yusuf Ali": the name hangs off the party
         for t in np_words(tok, 20):
-            if t.dep_ == "appos" and t is not tok:
+            if t.dep_ == "appos" and t != tok:
                 cm = ctx.mention_at(t.idx)
                 if cm and cm.label == "PERSON":
                     return cm.canonical, tok, "person"
@@ -92,7 +92,7 @@ def resolve_target(tok, ctx: FrameContext, depth: int = 0):
         # "Rwigara and her mother said the charges against them were political"
         h = tok.head
         for _ in range(6):
-            if h.head is h:
+            if h.head == h:
                 break
             h = h.head
             subj = next((c for c in h.children if c.dep_ == "nsubj"), None)
@@ -150,7 +150,7 @@ def _office_of_name(tok, ctx: FrameContext) -> str | None:
 
 
 def _expand_conj(tok):
-    """``tok`` and its nominal conjuncts, in pre-order (a loop: a list of a thousand
+    """``tok``, its nominal conjuncts and the ones it is said to include, in pre-order (a loop: a list of a thousand
     names must not hit the recursion limit)."""
     out = []
     stack = [tok]
@@ -158,6 +158,9 @@ def _expand_conj(tok):
         t = stack.pop()
         out.append(t)
         stack.extend(reversed([c for c in t.children if c.dep_ == "conj" and c.pos_ in {"PROPN", "NOUN", "PRON"}]))
+        # "42 protesters, including party leaders X and Y"
+        stack.extend(reversed([p for c in t.children if c.dep_ == "prep" and c.lower_ == "including"
+                               for p in c.children if p.dep_ == "pobj" and p.pos_ in {"PROPN", "NOUN"}]))
     return out
 
 
@@ -194,11 +197,11 @@ def verb_args(tok, depth: int = 0):
         # "Syria arrests leading political dissident": the adjective read as a participle
         # that takes the object
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-        if nxt is not None and nxt.head is tok and nxt.dep_ == "xcomp" and nxt.lower_ in PARTICIPLE_ADJECTIVES:
+        if nxt is not None and nxt.head == tok and nxt.dep_ == "xcomp" and nxt.lower_ in PARTICIPLE_ADJECTIVES:
             targets = [c for c in nxt.children if c.dep_ == "dobj"]
     if not targets:
         head = tok.head
-        if tok.dep_ == "conj" and head is not tok:
+        if tok.dep_ == "conj" and head != tok:
             h_targets, h_agent = verb_args(head, depth + 1) \
                 if head.pos_ in {"VERB", "AUX"} and depth < _MAX_CHAIN else ([], None)
             if passive or not h_targets:
@@ -243,7 +246,7 @@ def _person_right_after(verb):
     if j == verb.i + 1 or j >= len(doc):
         return None
     head = doc[j]
-    if head.head is verb or head.dep_ not in {"nsubj", "nsubjpass", "appos", "npadvmod"} or not is_person(head):
+    if head.head == verb or head.dep_ not in {"nsubj", "nsubjpass", "appos", "npadvmod"} or not is_person(head):
         return None
     if any(not (verb.i < t.head.i <= j) for t in doc[verb.i + 1:j]):
         return None  # the words between are not all this phrase's

@@ -82,6 +82,20 @@ def _custody_verb(tok, lem: str, headline_end: int = 0) -> bool:
                for a in args)
 
 
+def _gave_self_up(tok, lem: str) -> bool:
+    """"X surrendered to police", "X turned himself in (to the National Guard)": custody
+    the person walked into. Not a surrender of arms, of a passport, to pressure."""
+    if lem == "turn":
+        return any(c.dep_ == "prt" and c.lower_ == "in" for c in tok.children) and any(
+            c.dep_ == "dobj" and c.lower_ in {"himself", "herself", "themselves"} for c in tok.children)
+    if lem != "surrender" or any(c.dep_ == "dobj" for c in tok.children):
+        return False
+    return any(c.dep_ in {"prep", "dative"} and c.lower_ == "to" and any(
+        g.lemma_.lower() in CUSTODY_FORCES or g.lower_ in CUSTODY_FORCES or g.lower_ in {"guard", "guards", "guardsmen",
+                                                                                       "prosecutors", "court"}
+        for o in c.children if o.dep_ == "pobj" for g in [o, *o.children]) for c in tok.children)
+
+
 def _taken_by_forces(tok) -> bool:
     """"X was taken by police": a passive "take" whose agent is a security force, and
     not "taken by police to hospital"."""
@@ -163,7 +177,8 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
         # (a "noun" with an object is a verb the tagger missed: "Police arrest Chadema leader X")
         headline_verb = _headline_noun_verb(tok, lem, headline_end)
         is_verb = is_verb or headline_verb
-        if is_verb and lem not in VERB_ACTIONS and _custody_verb(tok, lem, headline_end):
+        gave_up = is_verb and _gave_self_up(tok, lem)
+        if is_verb and lem not in VERB_ACTIONS and (gave_up or _custody_verb(tok, lem, headline_end)):
             lem = "detain"  # "held on terrorism suspicion", "picked up by police", "nabbed"
         if is_verb and lem in VERB_ACTIONS:
             action = VERB_ACTIONS[lem]
@@ -174,6 +189,8 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
                     and not (tok.idx < headline_end and lead_terms):
                 continue  # a headline drops the term the lead gives: "X sentenced on graft charges"
             targets, agent = ([_np_top(tok.head)], None) if headline_verb else verb_args(tok)
+            if gave_up:  # the one who surrendered is the one taken into custody
+                targets, agent = [c for c in tok.children if c.dep_ == "nsubj"], None
             if not targets and agent is not None and tok.idx < headline_end and _headline_passive(tok):
                 targets, agent = [agent], None  # "Opposition leader Kem Sokha arrested for treason"
             is_noun = False

@@ -31,6 +31,20 @@ def _is_dated(ent) -> bool:
         or "last year" in ent.text
 
 
+_CLAUSE_DEPS = frozenset({"relcl", "acl", "ccomp"})
+
+
+def _in_other_clause(tok, verb) -> bool:
+    """A date inside a relative or complement clause below ``verb`` dates that clause:
+    "arrested ... over coup attempts that happened over a decade ago"."""
+    t = tok
+    while t.i != verb.i and t.head.i != t.i:  # by index: spaCy makes a new Token per access
+        if t.dep_ in _CLAUSE_DEPS:
+            return True
+        t = t.head
+    return False
+
+
 class FrameContext:
     """One document's mentions, sentences, roles and date entities, with the lookups
     the frame rules make per trigger and per token."""
@@ -115,7 +129,7 @@ class FrameContext:
             lo = bisect_right(self._dated_roots, (tok.i, len(self._dated)))
             hi = bisect_right(self._dated_roots, (tok.right_edge.i, len(self._dated)))
             for root_i, k in self._dated_roots[lo:hi]:
-                if tok.is_ancestor(self.doc[root_i]):
+                if tok.is_ancestor(self.doc[root_i]) and not _in_other_clause(self.doc[root_i], tok):
                     hits.add(k)
         return self._dated[min(hits)] if hits else None
 

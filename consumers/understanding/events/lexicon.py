@@ -80,7 +80,8 @@ RELEASE_NOUNS = frozenset({"release", "acquittal", "bail", "pardon", "amnesty", 
                            "withdrawal", "dismissal", "quashing", "annulment", "lifting", "end"})
 # Reactions to an arrest that already happened: "protested against the arrest of X".
 PROTEST_LEMMAS = frozenset({"protest", "condemn", "denounce", "criticise", "criticize", "decry",
-                            "rally", "demonstrate", "march", "outrage", "anger", "uproar", "outcry"})
+                            "rally", "demonstrate", "march", "outrage", "anger", "uproar", "outcry",
+                            "lambast", "slam", "deplore"})
 # Titles that no longer hold: "a former interior minister" is not the government now.
 FORMER_WORDS = frozenset({"former", "ex", "ex-", "ousted", "deposed", "exiled", "toppled", "sacked", "retired"})
 # Words that call a report of an arrest untrue: "the report of his arrest was false".
@@ -104,7 +105,8 @@ MEMORIAL_NOUNS = frozenset({"anniversary", "commemoration", "remembrance", "memo
 # is the sentence or order, news
 LONG_UNITS = frozenset({"year", "years", "month", "months", "decade", "decades"})
 HELD_LEMMAS = frozenset({"hold", "detain", "keep", "be", "remain", "languish", "spend"})
-CONTINUE_LEMMAS = frozenset({"extend", "prolong", "renew", "lengthen", "remain", "languish", "stay", "keep"})
+CONTINUE_LEMMAS = frozenset({"extend", "prolong", "renew", "lengthen", "remain", "languish", "stay", "keep",
+                             "serve"})  # "is serving house arrest"
 NEG_WORDS = frozenset({"not", "n't", "never", "no"})
 
 # Events that, when they are what the headline or the lead sentence is about, make an

@@ -18,6 +18,8 @@ from .lexicon import (
 # Words that say opposition outright, which outrank a profession ("opposition activist").
 EXPLICIT_OPPOSITION = OPPOSITION_WORDS | {"pro-democracy"}
 
+_DISSIDENT = frozenset({"dissident", "dissidents"})
+
 ORGANISATION_NOUNS = frozenset({"party", "alliance", "coalition", "movement", "front", "bloc", "union"})
 
 # Role evidence from a list someone curated, which outranks a title seen in the story.
@@ -280,12 +282,13 @@ def role_of(tok, person: str | None, ctx: FrameContext) -> tuple[str, str]:
             words += np_words(c)
     opp = has_opposition(words)
     phrase = " ".join(t.text for t in sorted(set(words), key=lambda t: t.i))
-    if opp and opp.lower() in EXPLICIT_OPPOSITION:
+    trade = profession(words)
+    if opp and opp.lower() in EXPLICIT_OPPOSITION and not (trade and opp.lower() in _DISSIDENT):
+        # (a "dissident journalist" or "dissident activist" is what the noun says)
         return "opposition", f"title: '{opp}' in '{phrase}'"
     known = ctx.person_roles.get(person) if person else None
     if known and known[1].startswith(_LISTED):
         return known  # the watchlist or the knowledge base names this person
-    trade = profession(words)
     if trade:
         # "Maria Ressa, journalist and Duterte critic": what she is, not whom she criticises
         return trade[0], f"title '{trade[1]}' in '{phrase}'"

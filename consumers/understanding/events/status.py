@@ -9,11 +9,20 @@ from dataclasses import replace
 from ..model import Sentence
 from .index import FrameContext, lemma
 from .lexicon import (
-    ACCUSATION_NOUNS, ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, DEATH_LEMMAS,
-    REMAND_NOUNS, REPORT_NOUNS, ESCAPE_LEMMAS, MODALS, NEG_WORDS, PROTEST_LEMMAS, REFUSAL_LEMMAS,
-    HELD_LEMMAS, LONG_UNITS, MEMORIAL_NOUNS, RELEASE_LEMMAS, RELEASE_NOUNS,
-    STATE_PREPS, SUBORDINATORS, THREAT_NOUNS, THREAT_VERBS, UNTRUE_WORDS, WARRANT_NOUNS, WARRANT_VERBS,
+    ACCUSATION_NOUNS, ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, CUSTODY_FORCES,
+    DEATH_LEMMAS, ESCAPE_LEMMAS, HELD_LEMMAS, LONG_UNITS, MEMORIAL_NOUNS, MODALS, NEG_WORDS, PROTEST_LEMMAS,
+    REFUSAL_LEMMAS, RELEASE_LEMMAS, RELEASE_NOUNS, REMAND_NOUNS, REPORT_NOUNS, STATE_PREPS, SUBORDINATORS,
+    THREAT_NOUNS, THREAT_VERBS, UNTRUE_WORDS, WARRANT_NOUNS, WARRANT_VERBS,
 )
+
+
+def _forces_who(clause) -> bool:
+    """"X surrendered to police, who arrested him": a relative clause on the force that
+    makes the arrest tells the story on; one on the person ("X, who was arrested in
+    2015") is background."""
+    noun = clause.head
+    return (noun.lemma_.lower() in CUSTODY_FORCES or noun.lower_ in CUSTODY_FORCES) and any(
+        c.dep_ == "nsubj" and c.lower_ in {"who", "which", "that"} for c in clause.children)
 
 
 def _lasting(verb) -> bool:
@@ -32,7 +41,7 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
     # negation on the trigger or on the verb that governs a nominal trigger
     heads = [tok]
     h = tok
-    while h.head is not h and len(heads) < 6:
+    while h.head != h and len(heads) < 6:
         h = h.head
         heads.append(h)
     if any(c.lower_ in NEG_WORDS and c.dep_ in {"neg", "det", "advmod"} for c in tok.children):
@@ -44,7 +53,7 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
             return "negated", f"an untrue '{h.text}'"  # "an erroneous report that X was arrested"
         if any(c.dep_ == "acomp" and c.lower_ in UNTRUE_WORDS for c in h.children):
             return "negated", f"called '{next(c.text for c in h.children if c.lower_ in UNTRUE_WORDS)}'"
-        if h.lemma_.lower() == "deny" and any(t is tok or t.is_ancestor(tok) for t in h.children
+        if h.lemma_.lower() == "deny" and any(t == tok or t.is_ancestor(tok) for t in h.children
                                               if t.dep_ == "ccomp"):
             return "negated", f"'{h.text}' that it happened"  # "police denied the reporter was arrested"
     prev = tok.doc[tok.i - 1] if tok.i > tok.sent.start else None
@@ -131,11 +140,11 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
     for h in heads[:4] if not real_state else []:
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in h.children):
             return "possible", "modal verb"
-        if h is not tok and h in governors and (h.lemma_.lower() in THREAT_VERBS or h.lower_ in THREAT_NOUNS):
+        if h != tok and h in governors and (h.lemma_.lower() in THREAT_VERBS or h.lower_ in THREAT_NOUNS):
             return "possible", f"'{h.text}' governs the trigger"
         if any(c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"} for c in h.children):
             return "possible", "conditional"
-        if h is not tok and (h.pos_ == "VERB" or h.pos_ == "AUX" and h.dep_ in {"ROOT", "ccomp", "conj", "advcl"}):
+        if h != tok and (h.pos_ == "VERB" or h.pos_ == "AUX" and h.dep_ in {"ROOT", "ccomp", "conj", "advcl"}):
             break  # "Lopez is under arrest" inside "... the opposition may struggle"
     # released / acquitted / bailed: the clause that contains the trigger is about release
     clause = next((h for h in heads if h.pos_ in {"VERB", "AUX"}), heads[-1])
@@ -144,19 +153,22 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
         clause_heads = heads[:heads.index(clause) + 4]  # "released on bail after being charged"
     for h in clause_heads:
         lem = h.lemma_.lower()
-        if lem in RELEASE_LEMMAS and h.pos_ in {"VERB", "AUX"} and h is not tok:
+        if lem in RELEASE_LEMMAS and h.pos_ in {"VERB", "AUX"} and h != tok:
             return "released", f"'{h.text}'"
-        if h.lower_ in RELEASE_NOUNS and h is not tok:
+        if h.lower_ in RELEASE_NOUNS and h != tok:
             return "released", f"'{h.text}'"
     if any(c.lower_ in {"bail", "acquitted", "acquittal", "freed", "released"} for c in clause.children):
         return "released", "release in same clause"
+    if is_noun and any(c.dep_ == "amod" and c.lower_ in {"continued", "further", "extended", "prolonged", "ongoing"}
+                       for c in tok.children):
+        return "continued", f"'{next(c.text for c in tok.children if c.dep_ == 'amod')} {tok.text}'"
     if tok.dep_ == "conj" and tok.head.lemma_.lower() in CONTINUE_LEMMAS:
         return "continued", f"'{tok.head.text}'"  # "extended the detention of X and held him incommunicado"
     for h in clause_heads:
         lem = h.lemma_.lower()
         if lem in DEATH_LEMMAS or h.lower_ in DEATH_LEMMAS:
             return "died", f"'{h.text}' in custody"  # "four opposition members die in custody"
-        if h is not tok and lem in CONTINUE_LEMMAS:
+        if h != tok and lem in CONTINUE_LEMMAS:
             return "continued", f"'{h.text}'"  # "court extends remand of X", "X remains in jail"
     if tok.dep_ in {"amod", "compound", "nmod"} and not is_noun and not headline_verb:
         return "background", "attributive ('the detained leader')"
@@ -165,10 +177,10 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
     if dated is not None:
         return "background", f"dated '{dated.text}'"
     for h in heads[:3]:
-        if h.dep_ == "relcl":
+        if h.dep_ == "relcl" and not _forces_who(h):
             return "background", "relative clause"
         if h.dep_ in {"pcomp", "pobj", "advcl"} and h.head.lower_ in SUBORDINATORS:
-            if h is tok and is_noun and h.head.lower_ in {"before", "after", "following"} and _this_week(tok):
+            if h == tok and is_noun and h.head.lower_ in {"before", "after", "following"} and _this_week(tok):
                 continue  # "hours before his arrest by the ED on Wednesday evening": today's news
             return "background", f"'{h.head.text}' clause"
         if any(c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in h.children):
@@ -310,7 +322,7 @@ def _refused(tok) -> bool:
     prev = tok.doc[tok.i - 1] if tok.i else None
     if prev is not None and prev.lower_ in {"without", "no"}:
         return True
-    return tok.head is not tok and tok.head.lemma_.lower() in REFUSAL_LEMMAS
+    return tok.head != tok and tok.head.lemma_.lower() in REFUSAL_LEMMAS
 
 
 def main_news(frames: list, doc, sentences, headline_end: int, body_sents, titles=()) -> list:

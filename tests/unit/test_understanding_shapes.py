@@ -1,19 +1,56 @@
-"""The lead sentences wire and web copy open with, alone and below a headline that does
-not repeat the news (a brief in a round-up), and how a headline and a body split into
-sentences.
+"""The headline and lead shapes wire, web and RSS copy use every day, and how a headline
+and a body split into sentences.
 
-All names are fictional (Norvale, Dario Velt, Karel Danso).
+Headlines are checked alone (an RSS item with a title only) and above a body line that
+does not repeat the news; leads alone and below a round-up headline. The small English
+model parses these badly ("police detain" as a noun modifier, the object left
+unattached, a body line split after its first word), so each shape is checked as a
+whole, not rule by rule. All names are fictional (Norvale, Ana Vell, Tomas Rendo, Dario
+Velt, Karel Danso).
 """
 from __future__ import annotations
+
+import itertools
 
 import pytest
 
 from consumers.understanding.analyzer import Analyzer
 
-HEADLINES = ("", "Norvale news in brief")
-PEOPLE = ("Dario Velt", "Karel Danso")
+HEADLINE_ARRESTS = [
+    "Norvalese police detain opposition leader {p}",
+    "Norvalese police arrest opposition leader {p}",
+    "Norvale detains opposition leader {p}",
+    "Norvale arrests opposition leader {p}",
+    "Police detain Norvalese opposition leader {p}",
+    "Norvalese opposition leader {p} held by police",
+    "Norvalese opposition chief {p} held",
+    "Norvalese opposition leader {p} detained by security forces",
+    "Norvalese police detain opposition leader {p} at his home",
+    "Norvalese court jails opposition leader {p}",
+    "Norvale jails opposition leader {p}",
+    "Norvalese opposition leader {p} sent to prison",
+    "Norvalese opposition leader {p} taken into custody",
+    "Norvale's main opposition leader {p} arrested",
+    "Norvalese opposition leader {p} placed under house arrest",
+    "Norvalese opposition leader {p} charged with treason",
+    "Security forces arrest Norvalese opposition leader {p}",
+]
 
-ARRESTS = [
+HEADLINE_NOT_ARRESTS = [
+    "Norvalese opposition leader {p} released",
+    "Norvale frees jailed opposition leader {p}",
+    "Norvalese court grants bail to opposition leader {p}",
+    "Police seek arrest of Norvalese opposition leader {p}",
+    "Norvalese opposition leader {p} fears arrest",
+    "Norvalese opposition leader {p} dies in custody",
+    "Norvalese court extends detention of opposition leader {p}",
+    "Norvale issues arrest warrant for opposition leader {p}",
+    "Norvalese police arrest suspects in killing of opposition leader {p}",
+    "Norvalese opposition leader {p} to remain in detention",
+    "Norvalese opposition leader {p} condemns arrest of journalists",
+]
+
+LEAD_ARRESTS = [
     "Police in Norvale on Tuesday arrested opposition leader {p}, his party said.",
     "Norvalese authorities have detained opposition leader {p}, his lawyer said on Monday.",
     "Opposition leader {p} was arrested on Tuesday at his home in the capital, his party said.",
@@ -38,7 +75,7 @@ ARRESTS = [
     "After giving a speech, opposition leader {p} surrendered to police, who arrested him before the crowd.",
 ]
 
-NOT_ARRESTS = [
+LEAD_NOT_ARRESTS = [
     "Police released opposition leader {p} on Tuesday after holding him for two days.",
     "A court granted bail to opposition leader {p} on Tuesday.",
     "Prosecutors asked a court to issue an arrest warrant for opposition leader {p}.",
@@ -56,29 +93,40 @@ NOT_ARRESTS = [
     "Opposition leader {p} surrendered his passport to police on Tuesday.",
 ]
 
+# (shape, where the shape goes, the other part, the fictional people to try)
+_HEADLINE_PARTS = ("", "A spokesman confirmed the news on Monday.")  # no body, or one that says nothing
+_LEAD_PARTS = ("", "Norvale news in brief")  # no headline, or a round-up's
+_HEADLINE_PEOPLE = ("Ana Vell", "Tomas Rendo")
+_LEAD_PEOPLE = ("Dario Velt", "Karel Danso")
+
+
+def _cases(headlines, leads):
+    return [(s, "headline", other, _HEADLINE_PEOPLE) for s, other in itertools.product(headlines, _HEADLINE_PARTS)] \
+        + [(s, "lead", other, _LEAD_PEOPLE) for s, other in itertools.product(leads, _LEAD_PARTS)]
+
 
 @pytest.fixture(scope="module")
 def analyzer():
     return Analyzer()
 
 
-def fires(analyzer, headline: str, body: str) -> bool:
+def fires(analyzer, shape: str, where: str, other: str, person: str) -> bool:
+    text = shape.format(p=person)
+    headline, body = (text, other) if where == "headline" else (other, text)
     a = analyzer.analyse(headline, body, "2024-05-01")
     return any(f.status == "reported" and f.target_role == "opposition" for f in a.events)
 
 
-@pytest.mark.parametrize("headline", HEADLINES, ids=("alone", "below a headline"))
-@pytest.mark.parametrize("shape", ARRESTS)
-def test_an_opposition_arrest_lead_is_reported(analyzer, shape, headline):
-    for person in PEOPLE:
-        assert fires(analyzer, headline, shape.format(p=person)), shape.format(p=person)
+@pytest.mark.parametrize("shape,where,other,people", _cases(HEADLINE_ARRESTS, LEAD_ARRESTS))
+def test_an_opposition_arrest_is_reported(analyzer, shape, where, other, people):
+    for person in people:
+        assert fires(analyzer, shape, where, other, person), shape.format(p=person)
 
 
-@pytest.mark.parametrize("headline", HEADLINES, ids=("alone", "below a headline"))
-@pytest.mark.parametrize("shape", NOT_ARRESTS)
-def test_a_lead_that_only_mentions_custody_is_not(analyzer, shape, headline):
-    for person in PEOPLE:
-        assert not fires(analyzer, headline, shape.format(p=person)), shape.format(p=person)
+@pytest.mark.parametrize("shape,where,other,people", _cases(HEADLINE_NOT_ARRESTS, LEAD_NOT_ARRESTS))
+def test_a_story_that_only_mentions_custody_is_not(analyzer, shape, where, other, people):
+    for person in people:
+        assert not fires(analyzer, shape, where, other, person), shape.format(p=person)
 
 
 @pytest.mark.parametrize("headline,body", [

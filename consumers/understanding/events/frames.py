@@ -28,7 +28,7 @@ from .descriptions import (
 from .index import FrameContext, lemma
 from .lexicon import (
     AIM_VERBS, CHARGE_CRIMES, CUSTODY_FORCES, CUSTODY_VERBS, NOUN_ACTIONS, PHRASAL_CUSTODY,
-    SENTENCE_TERMS, STATE_NOUNS, STATE_PREPS, TERM_NOUNS, TERM_VERBS, VERB_ACTIONS, WARRANT_NOUNS,
+    SENTENCE_TERMS, STATE_NOUNS, STATE_PREPS, SURRENDER_TO, TERM_NOUNS, TERM_VERBS, VERB_ACTIONS, WARRANT_NOUNS,
 )
 from .roles import doc_roles, group_role, np_words, role_of
 from .status import follow_up, main_news, status_of
@@ -91,8 +91,7 @@ def _gave_self_up(tok, lem: str) -> bool:
     if lem != "surrender" or any(c.dep_ == "dobj" for c in tok.children):
         return False
     return any(c.dep_ in {"prep", "dative"} and c.lower_ == "to" and any(
-        g.lemma_.lower() in CUSTODY_FORCES or g.lower_ in CUSTODY_FORCES or g.lower_ in {"guard", "guards", "guardsmen",
-                                                                                       "prosecutors", "court"}
+        g.lemma_.lower() in SURRENDER_TO or g.lower_ in SURRENDER_TO
         for o in c.children if o.dep_ == "pobj" for g in [o, *o.children]) for c in tok.children)
 
 

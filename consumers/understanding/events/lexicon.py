@@ -24,6 +24,8 @@ PHRASAL_CUSTODY = frozenset({"pick", "round", "lock"})
 CUSTODY_FORCES = frozenset({"police", "policeman", "policemen", "officer", "officers", "agent", "agents",
                             "soldier", "soldiers", "troops", "forces", "gendarme", "gendarmes", "militia",
                             "militiamen", "authorities"})
+# Whom one surrenders to, into custody: "surrendered to police", "to the National Guard".
+SURRENDER_TO = CUSTODY_FORCES | frozenset({"guard", "guards", "guardsmen", "prosecutors", "court"})
 # Nouns that report a detention only as a state: "under house arrest", "in jail".
 STATE_NOUNS = {"jail": "jail", "prison": "jail", "custody": "detain", "detention": "detain",
                "arrest": "arrest", "bars": "jail"}  # "behind bars"
@@ -95,16 +97,18 @@ REFUSAL_LEMMAS = frozenset({"refuse", "reject", "decline", "deny", "fail", "over
 SUBORDINATORS = frozenset({"after", "since", "following", "before", "until", "despite"})
 # Custody that ended in death is not an arrest: "four opposition members die in custody".
 DEATH_LEMMAS = frozenset({"die", "died", "dies", "perish", "death"})
-# Detention that goes on: "court extends remand", "X remains in jail".
 # A lead's "leftist lawmaker" is the "Rep. Lee Seok-ki" named next: titles for one office.
 _LEGISLATOR = ("lawmaker", "legislator", "mp", "rep", "rep.", "representative", "congressman",
                "congresswoman", "parliamentarian", "senator", "sen.")
 SAME_TITLE = {t: frozenset(_LEGISLATOR) - {t} for t in _LEGISLATOR if t not in {"senator", "sen."}}
+# "marked the fifth anniversary of his arrest"
 MEMORIAL_NOUNS = frozenset({"anniversary", "commemoration", "remembrance", "memory"})
 # "held for two years" has lasted; "jailed" or "placed under house arrest for two years"
 # is the sentence or order, news
 LONG_UNITS = frozenset({"year", "years", "month", "months", "decade", "decades"})
 HELD_LEMMAS = frozenset({"hold", "detain", "keep", "be", "remain", "languish", "spend"})
+# Detention that goes on: "court extends remand", "X remains in jail", "the continued detention".
+GOING_ON_WORDS = frozenset({"continued", "further", "extended", "prolonged", "ongoing"})
 CONTINUE_LEMMAS = frozenset({"extend", "prolong", "renew", "lengthen", "remain", "languish", "stay", "keep",
                              "serve"})  # "is serving house arrest"
 NEG_WORDS = frozenset({"not", "n't", "never", "no"})

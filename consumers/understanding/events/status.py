@@ -10,9 +10,9 @@ from ..model import Sentence
 from .index import FrameContext, lemma
 from .lexicon import (
     ACCUSATION_NOUNS, ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, CUSTODY_FORCES,
-    DEATH_LEMMAS, ESCAPE_LEMMAS, HELD_LEMMAS, LONG_UNITS, MEMORIAL_NOUNS, MODALS, NEG_WORDS, PROTEST_LEMMAS,
-    REFUSAL_LEMMAS, RELEASE_LEMMAS, RELEASE_NOUNS, REMAND_NOUNS, REPORT_NOUNS, STATE_PREPS, SUBORDINATORS,
-    THREAT_NOUNS, THREAT_VERBS, UNTRUE_WORDS, WARRANT_NOUNS, WARRANT_VERBS,
+    DEATH_LEMMAS, ESCAPE_LEMMAS, GOING_ON_WORDS, HELD_LEMMAS, LONG_UNITS, MEMORIAL_NOUNS, MODALS, NEG_WORDS,
+    PROTEST_LEMMAS, REFUSAL_LEMMAS, RELEASE_LEMMAS, RELEASE_NOUNS, REMAND_NOUNS, REPORT_NOUNS, STATE_PREPS,
+    SUBORDINATORS, THREAT_NOUNS, THREAT_VERBS, UNTRUE_WORDS, WARRANT_NOUNS, WARRANT_VERBS,
 )
 
 
@@ -159,9 +159,9 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
             return "released", f"'{h.text}'"
     if any(c.lower_ in {"bail", "acquitted", "acquittal", "freed", "released"} for c in clause.children):
         return "released", "release in same clause"
-    if is_noun and any(c.dep_ == "amod" and c.lower_ in {"continued", "further", "extended", "prolonged", "ongoing"}
-                       for c in tok.children):
-        return "continued", f"'{next(c.text for c in tok.children if c.dep_ == 'amod')} {tok.text}'"
+    going_on = next((c for c in tok.children if c.dep_ == "amod" and c.lower_ in GOING_ON_WORDS), None)
+    if is_noun and going_on is not None:
+        return "continued", f"'{going_on.text} {tok.text}'"  # "ordered the continued detention of X"
     if tok.dep_ == "conj" and tok.head.lemma_.lower() in CONTINUE_LEMMAS:
         return "continued", f"'{tok.head.text}'"  # "extended the detention of X and held him incommunicado"
     for h in clause_heads:

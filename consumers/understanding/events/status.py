@@ -184,10 +184,28 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
                 continue  # "hours before his arrest by the ED on Wednesday evening": today's news
             return "background", f"'{h.head.text}' clause"
         if any(c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in h.children):
+            if _news_of_the_lead(h, sentence, ctx):
+                continue
             return "background", "subordinate clause"
     if sentence.index not in ctx.lead_ids:
         return "background", "not in the lead"
     return "reported", "lead sentence"
+
+
+def _news_of_the_lead(clause, sentence: Sentence, ctx: FrameContext) -> bool:
+    """A lead's "after" / "before" clause dated this week, hanging off a main clause that
+    is no competing event, is the news itself: "the trial ended on Tuesday after the court
+    sentenced him to seven years", "X rallied supporters on Tuesday before he turned himself
+    in". A "since", "until" or "despite" clause, or one on a release ("freed on Monday after
+    he was held ..."), stays background."""
+    mark = next(c for c in clause.children if c.dep_ == "mark" and c.lower_ in SUBORDINATORS)
+    main = clause.head
+    if mark.lower_ not in {"after", "before", "following"} or sentence.index not in ctx.lead_ids:
+        return False
+    if main.lemma_.lower() in COMPETING_LEMMAS | RELEASE_LEMMAS | DEATH_LEMMAS | CONTINUE_LEMMAS \
+            or main.lower_ in COMPETING_WORDS:
+        return False
+    return any(t.lower_ in _THIS_WEEK for t in main.sent)
 
 
 _THIS_WEEK = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",

@@ -335,3 +335,10 @@ def test_lead_after_clause_of_this_week(analyzer, body, fires):
     a = analyzer.analyse("", body)
     assert bool(_reported_opposition(a)) == fires, a.events
     assert predict_document(a) == fires
+
+
+def test_second_participle_shares_the_passive(analyzer):
+    # "has been removed ... and detained", the tagger reading "detained" as a past tense
+    a = analyzer.analyse("", "The former head of Free Voice, an opposition movement, has reportedly been "
+                             "removed from a plane in Lisbon and detained.")
+    assert _reported_opposition(a), a.events

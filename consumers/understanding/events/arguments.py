@@ -204,7 +204,11 @@ def verb_args(tok, depth: int = 0):
         if tok.dep_ == "conj" and head != tok:
             h_targets, h_agent = verb_args(head, depth + 1) \
                 if head.pos_ in {"VERB", "AUX"} and depth < _MAX_CHAIN else ([], None)
-            if passive or not h_targets:
+            # "has been removed from a plane and detained", the second participle tagged
+            # VBD: with no subject or object of its own it shares the first one's passive
+            shared_passive = any(c.dep_ == "auxpass" for c in head.children) and not any(
+                c.dep_ in {"nsubj", "dobj"} for c in tok.children)
+            if passive or shared_passive or not h_targets:
                 targets = h_targets
             else:
                 targets = h_targets if any(c.dep_ == "nsubjpass" for c in head.children) and passive else []

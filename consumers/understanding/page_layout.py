@@ -49,6 +49,8 @@ _FURNITURE = re.compile("|".join([
     # a caption: "... is shown in this undated photo. (The Wall Street Journal via AP, File)"
     r".{0,400}\((?:[^()]{0,60}\b)?(?:ap|afp|reuters|epa|getty images|file|ap photo)(?:\b[^()]{0,40})?\)",
     r".{0,300}\bin (?:this|a) (?:undated |file )*(?:photo|picture|image)\b.{0,300}",
+    # The Guardian's caption credit: "... during protests in Minsk. Photograph: Sergei Grits/AP"
+    r".{0,400}\b(?:photograph|composite|illustration):\s*[\w .'\u2019-]{2,60}(?:/[\w .'\u2019-]{2,40})?",
     # navigation, sharing and promotion
     r"(?:related|related stories|related story|related articles?|read more|read also|also read|"
     r"see also|more from [\w ]{2,40}|more on this|recommended|trending|most read|top stories|"
@@ -69,6 +71,8 @@ _PREFIX = re.compile(
     rf"^\s*(?:(?:date|published|posted|updated|last updated)\s*:?\s*(?:{_DATE})(?:\s*(?:,|\|)?\s*{_CLOCK})?"
     rf"|(?:{_DATE}),?\s+{_CLOCK}(?:\s*\|)?)\s+(?=[A-Z\"'])",
     re.IGNORECASE)
+_NAME = r"[A-Z][\w.'\u2019-]*"
+_BYLINE_PLACE = re.compile(rf"(?:{_NAME}\s+){{0,3}}in\s+{_NAME}(?:\s+{_NAME}){{0,2}}(?:\s+and\s+agencies)?")
 _WORD = re.compile(r"[^\W\d_][\w'\u2019.-]*")
 _URL = re.compile(r"https?://\S+|\bwww\.[\w-]+\.\w+")
 # Lower-case words a title-cased headline leaves small.
@@ -117,6 +121,8 @@ def is_furniture(line: str) -> bool:
         return True  # "Site Name | Tagline", "Home | World | Asia"
     if _URL.search(s) and not re.search(r"[.!?\"\u201d]$", s):
         return True  # a site header with its links: "Asharq Al-awsat English https://..."
+    if _BYLINE_PLACE.fullmatch(s) and not any(w.lower() in _EVENT_WORDS for w in s.split()):
+        return True  # what is left of a byline: "Luke Harding in Moscow", "in Moscow"
     words = _WORD.findall(s)
     if words and words[0].lower() == "by" and len(words) <= 10 and len(words) > 1 and words[1][0].isupper() \
             and not s.endswith("."):

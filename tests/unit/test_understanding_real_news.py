@@ -57,13 +57,15 @@ def test_a_pasted_page_gets_its_headline_and_lead_and_dateline(analyzer):
                                   "Updated: March 3, 2017 10:04 GMT", "Share this", "World News",
                                   "A police officer stands guard. REUTERS/Jane Doe",
                                   "Norvale Herald English https://herald.example/en World News http://x.example/icon.svg",
-                                  "Send to", "Save Story", "1 photo", "Estimated read time: 2-3 minutes"])
+                                  "Send to", "Save Story", "1 photo", "Estimated read time: 2-3 minutes",
+                                  "in Norvale City", "Mara Quill in Norvale City and agencies",
+                                  "Supporters gather outside the court. Photograph: Jan Doe/AP"])
 def test_furniture_lines(line):
     assert is_furniture(line)
 
 
 @pytest.mark.parametrize("line", ["Vell arrested", "Police detain opposition leader Ana Vell",
-                                  "Cowdenbeath 2 Alloa 1"])
+                                  "Cowdenbeath 2 Alloa 1", "Arrested in Norvale", "in the capital"])
 def test_news_lines_are_not_furniture(line):
     assert not is_furniture(line)
 

@@ -1,4 +1,5 @@
 """Arrest-event frames: the reference story, positives and hard negatives."""
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -342,3 +343,14 @@ def test_second_participle_shares_the_passive(analyzer):
     a = analyzer.analyse("", "The former head of Free Voice, an opposition movement, has reportedly been "
                              "removed from a plane in Lisbon and detained.")
     assert _reported_opposition(a), a.events
+
+
+# A full date is past only against the story's own date (fictional names).
+@pytest.mark.parametrize("when,fires", [
+    ("on October 5, 2023", True), ("on 29 September 2023", True), ("on Thursday", True),
+    ("on March 3, 2023", False), ("in 2023", False), ("in 2019", False), ("two years ago", False),
+])
+def test_dated_lead_against_the_story_date(analyzer, when, fires):
+    a = analyzer.analyse("", f"Police arrested opposition leader Ana Vell {when}, her party said.",
+                         dt.date(2023, 10, 6))
+    assert bool(_reported_opposition(a)) == fires, a.events

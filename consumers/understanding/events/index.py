@@ -25,10 +25,36 @@ def lemma(tok) -> str:
     return LEMMA_FIX.get(low, tok.lemma_.lower())
 
 
-def _is_dated(ent) -> bool:
-    """A date that places an event in the past: a year, "... ago", "last year"."""
-    return any(t.text.isdigit() and len(t.text) == 4 for t in ent) or "ago" in ent.text \
-        or "last year" in ent.text
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())} | {"sept": 9})
+
+
+def _calendar(ent) -> tuple[int | None, int | None]:
+    """(year, month) named in a DATE entity, each None when absent."""
+    year = month = None
+    for t in ent:
+        if t.text.isdigit() and len(t.text) == 4:
+            year = int(t.text)
+        elif month is None:
+            month = _MONTHS.get(t.lower_.rstrip("."))
+    return year, month
+
+
+def _is_dated(ent, on: dt.date | None = None) -> bool:
+    """A date that places an event in the past: a year, "... ago", "last year". Against
+    the story's date ``on``, a month of a year that is this month or the last is not past
+    ("arrested on October 5, 2023" in a story of October 6); an older one is."""
+    if "ago" in ent.text or "last year" in ent.text:
+        return True
+    year, month = _calendar(ent)
+    if year is None:
+        # "on January 25" with no year: stories give these for this week's events, and a
+        # story dated only by its year (a pasted page) could not place the month
+        return False
+    if on is None or month is None:
+        return True  # a bare year, even this one's: "arrested in 2023"
+    return (on.year - year) * 12 + on.month - month > 1
 
 
 _CLAUSE_DEPS = frozenset({"relcl", "acl", "ccomp"})
@@ -96,7 +122,7 @@ class FrameContext:
             root = e.root
             for key in (root.head.i, root.head.head.i):
                 self._time_at.setdefault(key, e.text)
-            if e.label_ == "DATE" and _is_dated(e):
+            if e.label_ == "DATE" and _is_dated(e, self.on):
                 k = len(self._dated)
                 self._dated.append(e)
                 self._dated_by_head.setdefault(root.head.i, []).append(k)

@@ -349,6 +349,7 @@ def test_second_participle_shares_the_passive(analyzer):
 @pytest.mark.parametrize("when,fires", [
     ("on October 5, 2023", True), ("on 29 September 2023", True), ("on Thursday", True),
     ("on March 3, 2023", False), ("in 2023", False), ("in 2019", False), ("two years ago", False),
+    ("last August", False), ("last week", True),
 ])
 def test_dated_lead_against_the_story_date(analyzer, when, fires):
     a = analyzer.analyse("", f"Police arrested opposition leader Ana Vell {when}, her party said.",

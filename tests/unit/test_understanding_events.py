@@ -355,3 +355,10 @@ def test_dated_lead_against_the_story_date(analyzer, when, fires):
     a = analyzer.analyse("", f"Police arrested opposition leader Ana Vell {when}, her party said.",
                          dt.date(2023, 10, 6))
     assert bool(_reported_opposition(a)) == fires, a.events
+
+
+def test_headline_on_extended_custody_makes_the_arrest_history(analyzer):
+    a = analyzer.analyse("Court Extends Pretrial Detention For Opposition Politician Ana Vell",
+                         "Opposition politician Ana Vell was arrested in February. A court in the capital "
+                         "has extended her pretrial detention until November.")
+    assert not predict_document(a), a.events

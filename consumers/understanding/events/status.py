@@ -314,6 +314,15 @@ def _releases(verb) -> bool:
     return False
 
 
+def _extends_custody(verb) -> bool:
+    """"Court extends pretrial detention of X", "X's remand was prolonged": custody that
+    goes on, so the arrest in the lead is its history."""
+    if lemma(verb) not in {"extend", "prolong", "renew", "lengthen"}:
+        return False
+    objs = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+    return any(o.lemma_.lower() in REMAND_NOUNS | {"arrest", "sentence", "term"} for o in objs)
+
+
 def _denies_accusation(verb) -> bool:
     """"X has denied the charges / any wrongdoing": the accused's standard answer,
     not news that competes with the custody (unlike "police deny arresting X" or "court
@@ -360,6 +369,9 @@ def main_news(frames: list, doc, sentences, headline_end: int, body_sents, title
             continue
         if (s.index, span.root.idx) in triggers:
             return frames  # "Police arrest opposition leader ..." is the news
+        if _extends_custody(span.root):
+            reason = f"headline is about custody that goes on ('{span.root.text}')"
+            break
         held = _held_subject(span, triggers, s.index)
         if held is not None:
             reason = f"headline is about a person already '{held[0].text.lower()}', who '{held[1].text}'"

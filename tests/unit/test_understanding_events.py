@@ -362,3 +362,14 @@ def test_headline_on_extended_custody_makes_the_arrest_history(analyzer):
                          "Opposition politician Ana Vell was arrested in February. A court in the capital "
                          "has extended her pretrial detention until November.")
     assert not predict_document(a), a.events
+
+
+def test_headline_person_charged_and_a_date_on_another_clause(analyzer):
+    # "X charged after winning seat": a headline's participle on a person is the legal sense;
+    # the date of a coordinated clause with its own auxiliary dates that clause only
+    a = analyzer.analyse("Norvale opposition politician charged after winning seat",
+                         "An opposition Unity Party candidate who was elected as a village chief has been charged "
+                         "with robbery over an incident that allegedly took place, and was resolved, more than "
+                         "20 years ago.")
+    assert {f.status for f in _reported_opposition(a)} == {"reported"}, a.events
+    assert sum(f.sentence.index == 0 for f in _reported_opposition(a)) == 1

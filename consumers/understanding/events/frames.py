@@ -45,7 +45,9 @@ def _is_charge_sense(tok) -> bool:
                for c in tok.children if c.dep_ == "dobj" for t in c.subtree):
             return True
         return any(c.dep_ == "prep" and c.lower_ in {"with", "over", "for"} for c in tok.children) \
-            or any(c.dep_ == "nsubjpass" for c in tok.children) and tok.dep_ != "amod"
+            or any(c.dep_ == "nsubjpass" for c in tok.children) and tok.dep_ != "amod" \
+            or tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.i == tok.head.i + 1 and is_person(tok.head)
+        # the last: a headline's "Opposition politician charged after winning seat"
     return any(c.dep_ == "prep" and c.lower_ in {"against"} for c in tok.children) or \
         any(c.dep_ == "acl" and c.lemma_.lower() in AIM_VERBS and
             any(p.dep_ == "prep" and p.lower_ in {"at", "against"} for p in c.children)

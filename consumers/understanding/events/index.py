@@ -70,6 +70,8 @@ def _in_other_clause(tok, verb) -> bool:
     while t.i != verb.i and t.head.i != t.i:  # by index: spaCy makes a new Token per access
         if t.dep_ in _CLAUSE_DEPS:
             return True
+        if t.dep_ == "conj" and t.pos_ in {"VERB", "AUX"} and any(c.dep_ in {"aux", "auxpass"} for c in t.children):
+            return True  # "has been charged ..., and was resolved more than 20 years ago"
         t = t.head
     return False
 

@@ -373,3 +373,11 @@ def test_headline_person_charged_and_a_date_on_another_clause(analyzer):
                          "20 years ago.")
     assert {f.status for f in _reported_opposition(a)} == {"reported"}, a.events
     assert sum(f.sentence.index == 0 for f in _reported_opposition(a)) == 1
+
+
+def test_party_said_with_a_copula_gives_the_side(analyzer):
+    # a fictional lawmaker of a real party in the knowledge base (Balad, in opposition)
+    a = analyzer.analyse("", "Israeli police arrested lawmaker Samir Haddad on Thursday over a visit to a "
+                             "prison.\n\nHaddad is a lawmaker with the Balad Arab nationalist party, which often "
+                             "clashes with the establishment.", dt.date(2016, 12, 22))
+    assert any(f.target == "Samir Haddad" for f in _reported_opposition(a)), a.events

@@ -122,7 +122,8 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
             if wl:
                 party_roles[e.canonical] = (wl, f"watchlist party {e.canonical}")
                 continue
-            for name in (e.canonical, *e.aliases, *(m.text for m in e.mentions)):
+            for name in (e.canonical, *e.aliases, *(m.text for m in e.mentions),
+                         *_first_words(doc, e.mentions)):
                 known = kb.role_of_party(name, on)
                 if known:
                     party_roles[e.canonical] = known
@@ -214,6 +215,18 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
     return party_roles, person_roles
 
 
+def _first_words(doc, mentions) -> list[str]:
+    """The first word of a longer mention inside a "party" phrase, tried last: the
+    tagger's "Balad Arab" of "the Balad Arab nationalist party" (not "Vox Media")."""
+    out = []
+    for m in mentions:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and len(span) > 1 and span[0].text[:1].isupper() \
+                and span.root.head.lemma_.lower() in ORGANISATION_NOUNS:
+            out.append(span[0].text)
+    return out
+
+
 def _member_of(doc, span, party_roles: dict, watchlist: Watchlist, kb: PartyKB, on) -> tuple[str, str] | None:
     """"BNP vice-chairman Abdul Awal Mintu", "PTI leader X": a party named in the few
     words before a name, with no verb or preposition between, is the person's party."""
@@ -231,8 +244,11 @@ def _member_of(doc, span, party_roles: dict, watchlist: Watchlist, kb: PartyKB, 
 
 def _appos_party(root, appos_head, by_start: dict, party_roles: dict) -> tuple[str, str] | None:
     """"Singh, a senior leader of the Aam Aadmi Party": a figure of a party whose role is
-    known, said in apposition."""
+    known, said in apposition or with a copula."""
     nodes = [c for c in root.children if c.dep_ == "appos"] + ([appos_head] if appos_head is not None else [])
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        # "Ghattas is a lawmaker with the Balad party": the same, said with a copula
+        nodes += [c for c in root.head.children if c.dep_ == "attr"]
     for node in nodes:
         words = np_words(node)
         if not any(w.lower_ in FIGURE_NOUNS or w.lemma_.lower() in FIGURE_NOUNS for w in words):

@@ -381,3 +381,12 @@ def test_party_said_with_a_copula_gives_the_side(analyzer):
                              "prison.\n\nHaddad is a lawmaker with the Balad Arab nationalist party, which often "
                              "clashes with the establishment.", dt.date(2016, 12, 22))
     assert any(f.target == "Samir Haddad" for f in _reported_opposition(a)), a.events
+
+
+@pytest.mark.parametrize("body,fires", [
+    ("Opposition leader Ana Vell will spend the night in police custody after being charged with fraud.", True),
+    ("Opposition leader Ana Vell will spend the weekend in jail, the court ruled on Friday.", True),
+    ("Opposition leader Ana Vell could spend years in prison if convicted.", False),
+])
+def test_a_night_in_custody_has_begun(analyzer, body, fires):
+    assert bool(_reported_opposition(analyzer.analyse("", body))) == fires

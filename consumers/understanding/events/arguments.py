@@ -264,8 +264,8 @@ def state_args(tok):
     gov = prep.head
     targets = []
     for c in gov.children:
-        if c.dep_ in {"dobj", "nsubjpass"}:
-            targets.append(c)
+        if c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() not in _SPANS_OF_TIME:
+            targets.append(c)  # not "the night" of "will spend the night in custody"
     if not targets:
         targets = [c for c in gov.children if c.dep_ == "nsubj"]
     if not targets and gov.pos_ in {"NOUN", "PROPN"}:
@@ -282,6 +282,9 @@ def state_args(tok):
         targets = [gov]
     return [x for t in targets for x in _expand_conj(t)], None
 
+
+_SPANS_OF_TIME = frozenset({"night", "weekend", "day", "days", "week", "weeks", "month", "months", "year", "years",
+                            "hour", "hours", "time", "holiday", "holidays", "christmas", "decade"})
 
 PARTICIPLE_ADJECTIVES = frozenset({"leading", "ruling", "governing", "dissenting", "outgoing", "visiting",
                                    "jailed", "exiled", "detained"})

@@ -137,8 +137,11 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
         return "possible", "'to' + verb: a plan, not an act"  # headline "Azerbaijan to arrest X?"
     if sentence.text.rstrip().endswith("?"):
         return "possible", "a question"
-    for h in heads[:4] if not real_state else []:
-        if any(c.dep_ == "aux" and c.lower_ in MODALS for c in h.children):
+    for below, h in zip([None, *heads], heads[:4]) if not real_state else []:
+        if below is not None and (below.dep_ == "pcomp" and h.lower_ in {"after", "following"} or below.dep_ == "advcl"
+                                  and any(c.dep_ == "mark" and c.lower_ in {"after", "once"} for c in below.children)):
+            break  # "X will spend the night in custody after being charged": the charge came first
+        if any(c.dep_ == "aux" and c.lower_ in MODALS for c in h.children) and not _night_in_custody(h):
             return "possible", "modal verb"
         if h != tok and h in governors and (h.lemma_.lower() in THREAT_VERBS or h.lower_ in THREAT_NOUNS):
             return "possible", f"'{h.text}' governs the trigger"
@@ -190,6 +193,13 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
     if sentence.index not in ctx.lead_ids:
         return "background", "not in the lead"
     return "reported", "lead sentence"
+
+
+def _night_in_custody(verb) -> bool:
+    """"X will spend the night in police custody": the custody has begun, the modal is
+    only about tonight."""
+    return lemma(verb) == "spend" and any(c.lower_ == "will" for c in verb.children) and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in {"night", "weekend"} for c in verb.children)
 
 
 def _news_of_the_lead(clause, sentence: Sentence, ctx: FrameContext) -> bool:

@@ -390,3 +390,11 @@ def test_party_said_with_a_copula_gives_the_side(analyzer):
 ])
 def test_a_night_in_custody_has_begun(analyzer, body, fires):
     assert bool(_reported_opposition(analyzer.analyse("", body))) == fires
+
+
+def test_a_report_that_read_as_a_relative_clause(analyzer):
+    a = analyzer.analyse("", "The rights committee of the political movement Free Norvale – founded by opposition "
+                             "leader Ana Vell in 2012 – published on its account that Marco Ruiz, her legal adviser "
+                             "and witness before the electoral council, was arrested on Tuesday by the intelligence "
+                             "service.")
+    assert [f.status for f in a.events if f.target == "Marco Ruiz"] == ["reported"], a.events

@@ -25,6 +25,15 @@ def _forces_who(clause) -> bool:
         c.dep_ == "nsubj" and c.lower_ in {"who", "which", "that"} for c in clause.children)
 
 
+def _that_clause_misread(clause) -> bool:
+    """"... published on its account that Perkins Rocha was arrested on Tuesday", parsed
+    as a relative clause with "that" its object: a passive with a subject of its own has no
+    place for a relative pronoun, so "that" is the complementiser of a report."""
+    return any(c.dep_ == "auxpass" for c in clause.children) and any(
+        c.dep_ == "nsubjpass" and c.lower_ not in {"who", "which", "that", "whom"} for c in clause.children) and any(
+        c.lower_ == "that" and c.dep_ in {"dobj", "mark", "nsubj"} and c.i < clause.i for c in clause.children)
+
+
 def _lasting(verb) -> bool:
     """A "for two years" / "for months" duration on the verb."""
     return any(c.dep_ == "prep" and c.lower_ == "for" and any(
@@ -180,7 +189,7 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
     if dated is not None:
         return "background", f"dated '{dated.text}'"
     for h in heads[:3]:
-        if h.dep_ == "relcl" and not _forces_who(h):
+        if h.dep_ == "relcl" and not _forces_who(h) and not _that_clause_misread(h):
             return "background", "relative clause"
         if h.dep_ in {"pcomp", "pobj", "advcl"} and h.head.lower_ in SUBORDINATORS:
             if h == tok and is_noun and h.head.lower_ in {"before", "after", "following"} and _this_week(tok):

@@ -56,6 +56,7 @@ _FURNITURE = re.compile("|".join([
     r"see also|more from [\w ]{2,40}|more on this|recommended|trending|most read|top stories|"
     r"latest news|breaking news|advertisement|sponsored|share|share this|tweet|email|print|"
     r"comments?|subscribe|sign in|log in|menu|home|skip to (?:main )?content|follow us.*|"
+    r"accessibility links|(?:jump|skip) to (?:main )?(?:navigation|search|content)|main navigation|search|"
     r"listen to (?:this )?article.*|play video|watch:?.*|video|audio|live|gallery|"
     r"click here.*|newsletter.*|whatsapp|facebook|twitter|linkedin|telegram|"
     r"(?:ap|afp|reuters|getty|file|epa) (?:image|photo|picture)s?|"

@@ -58,7 +58,8 @@ def test_a_pasted_page_gets_its_headline_and_lead_and_dateline(analyzer):
                                   "A police officer stands guard. REUTERS/Jane Doe",
                                   "Norvale Herald English https://herald.example/en World News http://x.example/icon.svg",
                                   "Send to", "Save Story", "1 photo", "Estimated read time: 2-3 minutes",
-                                  "in Norvale City", "Mara Quill in Norvale City and agencies",
+                                  "in Norvale City", "Mara Quill in Norvale City and agencies", "Accessibility links",
+                                  "Skip to navigation",
                                   "Supporters gather outside the court. Photograph: Jan Doe/AP"])
 def test_furniture_lines(line):
     assert is_furniture(line)

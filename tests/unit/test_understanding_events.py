@@ -398,3 +398,13 @@ def test_a_report_that_read_as_a_relative_clause(analyzer):
                              "and witness before the electoral council, was arrested on Tuesday by the intelligence "
                              "service.")
     assert [f.status for f in a.events if f.target == "Marco Ruiz"] == ["reported"], a.events
+
+
+@pytest.mark.parametrize("body,fires", [
+    ("Opposition leader Ana Vell will return to pretrial detention for 15 months after a court found on "
+     "Tuesday that she posed a flight risk.", True),
+    ("Opposition leader Ana Vell will spend five years in prison, a court ruled on Monday.", True),
+    ("Opposition leader Ana Vell will spend ten years in prison if convicted.", False),
+])
+def test_a_certain_will_on_going_into_custody(analyzer, body, fires):
+    assert bool(_reported_opposition(analyzer.analyse("", body))) == fires

@@ -355,6 +355,10 @@ def noun_args(tok):
     if not targets and tok.dep_ == "dobj" and any(c.lower_ == "house" for c in tok.children):
         # "X, who escaped house arrest this month": the subject was under house arrest
         targets = [c for c in tok.head.children if c.dep_ == "nsubj"]
+    if not targets and tok.dep_ == "pobj" and tok.head.lower_ == "to" \
+            and tok.head.head.lemma_.lower() in {"return", "go"}:
+        # "X will return to pretrial detention for 15 months": the one who goes back
+        targets = [c for c in tok.head.head.children if c.dep_ == "nsubj"]
     return [x for t in targets for x in _expand_conj(t)], agent
 
 

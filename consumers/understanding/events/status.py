@@ -150,7 +150,7 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
         if below is not None and (below.dep_ == "pcomp" and h.lower_ in {"after", "following"} or below.dep_ == "advcl"
                                   and any(c.dep_ == "mark" and c.lower_ in {"after", "once"} for c in below.children)):
             break  # "X will spend the night in custody after being charged": the charge came first
-        if any(c.dep_ == "aux" and c.lower_ in MODALS for c in h.children) and not _night_in_custody(h):
+        if any(c.dep_ == "aux" and c.lower_ in MODALS for c in h.children) and not _custody_begins(h):
             return "possible", "modal verb"
         if h != tok and h in governors and (h.lemma_.lower() in THREAT_VERBS or h.lower_ in THREAT_NOUNS):
             return "possible", f"'{h.text}' governs the trigger"
@@ -204,11 +204,19 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
     return "reported", "lead sentence"
 
 
-def _night_in_custody(verb) -> bool:
-    """"X will spend the night in police custody": the custody has begun, the modal is
-    only about tonight."""
-    return lemma(verb) == "spend" and any(c.lower_ == "will" for c in verb.children) and any(
-        c.dep_ == "dobj" and c.lemma_.lower() in {"night", "weekend"} for c in verb.children)
+def _custody_begins(verb) -> bool:
+    """"X will spend the night in police custody", "will return to pretrial detention for 15
+    months", "will spend five years in prison": a certain "will" on going into custody (or
+    being in it tonight) is the news, unless a condition follows ("if convicted")."""
+    if lemma(verb) not in {"spend", "return", "go"} or not any(c.lower_ == "will" for c in verb.children):
+        return False
+    if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless", "whether"}
+                                     for m in c.children) for c in verb.children):
+        return False
+    if lemma(verb) == "spend":
+        return any(c.dep_ == "dobj" and (c.lemma_.lower() in {"night", "weekend"} or any(
+            n.dep_ == "nummod" for n in c.children)) for c in verb.children)
+    return any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children)
 
 
 def _news_of_the_lead(clause, sentence: Sentence, ctx: FrameContext) -> bool:

@@ -408,3 +408,13 @@ def test_a_report_that_read_as_a_relative_clause(analyzer):
 ])
 def test_a_certain_will_on_going_into_custody(analyzer, body, fires):
     assert bool(_reported_opposition(analyzer.analyse("", body))) == fires
+
+
+@pytest.mark.parametrize("body,fires", [
+    ("A court in the capital has ordered house arrest for former prime minister Ana Vell, who leads the "
+     "opposition Unity Party.", True),
+    ("Supporters on Sunday marked one year of house arrest for opposition leader Ana Vell.", False),
+    ("The court ordered the arrest of opposition leader Ana Vell, who lives abroad.", False),
+])
+def test_house_arrest_ordered_for_a_person(analyzer, body, fires):
+    assert bool(_reported_opposition(analyzer.analyse("", body))) == fires

@@ -343,6 +343,10 @@ def noun_args(tok):
             targets.append(c)
         elif c.dep_ == "prep" and c.lower_ in {"of", "against"}:
             targets += [_office_holder(p) for p in c.children if p.dep_ == "pobj"]
+        elif c.dep_ == "prep" and c.lower_ == "for" and not any(t.dep_ == "prep" and t.lower_ in {"of", "against"}
+                                                                  for t in tok.children):
+            # "ordered house arrest for X", "jail sentence for ex-PM X"; not "arrest for fraud"
+            targets += [_office_holder(p) for p in c.children if p.dep_ == "pobj" and is_person(p)]
         elif c.dep_ == "prep" and c.lower_ == "by":
             agent = next((p for p in c.children if p.dep_ == "pobj"), None)
         elif c.dep_ == "compound" and c.pos_ == "PROPN":

@@ -104,8 +104,9 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
             return "warrant", "arrest warrant"
         if lem in CALL_VERBS or h.lower_ in {"call", "calls", "demand", "demands"}:
             return "called_for", f"'{h.text}' governs the trigger"
-        if lem in WARRANT_VERBS and is_noun and tok.lemma_.lower() in REMAND_NOUNS:
-            break  # "the prosecutor ordered the detention of X for 15 days": a remand, custody now
+        if lem in WARRANT_VERBS and is_noun and (tok.lemma_.lower() in REMAND_NOUNS
+                                                 or any(c.lower_ == "house" for c in tok.children)):
+            break  # "the prosecutor ordered the detention of X for 15 days", "ordered house arrest for X": custody now
         if lem in WARRANT_VERBS and (is_noun or tok.dep_ in {"ccomp", "xcomp"}):
             return "warrant", f"'{h.text} the {tok.text}'"
     call = _calling_verb(heads)
@@ -142,6 +143,8 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
         if (h.dep_ in {"acl", "relcl"} or any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in h.children)) \
                 and lemma(h) in HELD_LEMMAS and _lasting(h):
             return "background", "held for months or years: an ongoing state"
+    if is_noun and tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in LONG_UNITS:
+        return "background", f"'{tok.head.head.text} of {tok.text}': an ongoing state"  # "one year of house arrest"
     if not is_noun and tok.dep_ == "ROOT" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         return "possible", "'to' + verb: a plan, not an act"  # headline "Azerbaijan to arrest X?"
     if sentence.text.rstrip().endswith("?"):

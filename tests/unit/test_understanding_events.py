@@ -418,3 +418,12 @@ def test_a_certain_will_on_going_into_custody(analyzer, body, fires):
 ])
 def test_house_arrest_ordered_for_a_person(analyzer, body, fires):
     assert bool(_reported_opposition(analyzer.analyse("", body))) == fires
+
+
+@pytest.mark.parametrize("headline,body", [
+    ("Norvale court arrests top Vell associate in absentia", "A court on Tuesday ordered the arrest of Marco Ruiz, "
+     "a top associate of opposition leader Ana Vell, who lives abroad."),
+    ("", "Opposition leader Ana Vell was sentenced in absentia to ten years in prison on Monday."),
+])
+def test_in_absentia_is_no_custody(analyzer, headline, body):
+    assert not predict_document(analyzer.analyse(headline, body))

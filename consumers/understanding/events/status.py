@@ -25,6 +25,13 @@ def _forces_who(clause) -> bool:
         c.dep_ == "nsubj" and c.lower_ in {"who", "which", "that"} for c in clause.children)
 
 
+def _in_absentia(tok, heads) -> bool:
+    """"Russian court arrests Navalny's associate in absentia", "sentenced in absentia": an
+    order against someone out of reach, not custody."""
+    clause = next((h for h in heads if h.pos_ in {"VERB", "AUX"}), tok)
+    return any(t.lower_ == "absentia" and t.head.lower_ == "in" for t in clause.subtree)
+
+
 def _that_clause_misread(clause) -> bool:
     """"... published on its account that Perkins Rocha was arrested on Tuesday", parsed
     as a relative clause with "that" its object: a passive with a subject of its own has no
@@ -109,6 +116,8 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
             break  # "the prosecutor ordered the detention of X for 15 days", "ordered house arrest for X": custody now
         if lem in WARRANT_VERBS and (is_noun or tok.dep_ in {"ccomp", "xcomp"}):
             return "warrant", f"'{h.text} the {tok.text}'"
+    if _in_absentia(tok, heads):
+        return "warrant", "in absentia: the person is not in custody"  # "court arrests X in absentia"
     call = _calling_verb(heads)
     if call is not None:
         return "called_for", f"'{call.text}' that it happen"  # "asked that X be ... sentenced to prison"

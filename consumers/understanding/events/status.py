@@ -29,7 +29,7 @@ def _in_absentia(tok, heads) -> bool:
     """"Russian court arrests Navalny's associate in absentia", "sentenced in absentia": an
     order against someone out of reach, not custody."""
     clause = next((h for h in heads if h.pos_ in {"VERB", "AUX"}), tok)
-    return any(t.lower_ == "absentia" and t.head.lower_ == "in" for t in clause.subtree)
+    return any(t.lower_ == "absentia" and t.i and t.doc[t.i - 1].lower_ == "in" for t in clause.subtree)
 
 
 def _that_clause_misread(clause) -> bool:

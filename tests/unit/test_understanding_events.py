@@ -427,3 +427,12 @@ def test_house_arrest_ordered_for_a_person(analyzer, body, fires):
 ])
 def test_in_absentia_is_no_custody(analyzer, headline, body):
     assert not predict_document(analyzer.analyse(headline, body))
+
+
+@pytest.mark.parametrize("body,fires", [
+    ("Police detained around 20 members of the opposition Unity Party after a ceremony on Sunday.", False),
+    ("Police detained dozens of members of the opposition Unity Party on Sunday.", False),
+    ("Police detained three senior members of the opposition Unity Party on Sunday.", True),
+])
+def test_members_by_the_score_are_a_crowd(analyzer, body, fires):
+    assert bool(_reported_opposition(analyzer.analyse("", body))) == fires

@@ -408,6 +408,17 @@ def media_staff(tok) -> str | None:
     return None
 
 
+def _many(tok) -> bool:
+    """Ten or more, or "dozens of": "Around 20 members", "hundreds of members"."""
+    for c in tok.children:
+        if c.dep_ == "nummod":
+            digits = c.text.replace(",", "")
+            if digits.isdigit() and int(digits) >= 10 or c.lower_ in {"dozens", "hundreds", "scores", "thousands"}:
+                return True
+    return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in {
+        "dozens", "hundreds", "scores", "thousands"}
+
+
 def _own_group_role(tok, ctx: FrameContext) -> tuple[str, str]:
     words = np_words(tok)
     head = tok.lemma_.lower()
@@ -422,6 +433,8 @@ def _own_group_role(tok, ctx: FrameContext) -> tuple[str, str]:
         return "journalist", f"group '{tok.text}' of a news outlet ('{outlet}')"
     if head in CROWD_NOUNS or tok.lower_ in CROWD_NOUNS:
         return "crowd", f"group noun '{tok.text}'"
+    if head == "member" and _many(tok):
+        return "crowd", f"rank and file: '{tok.text}' by the score"  # "around 20 members of the NLD"
     trade = PROFESSION_OF.get(tok.lower_) or PROFESSION_OF.get(head)
     if trade is None and (head in PERSON_NOUNS or tok.lower_ in PERSON_NOUNS):
         trade = (profession(words) or (None, ""))[0]  # "the editor-in-chief"

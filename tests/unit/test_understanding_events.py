@@ -436,3 +436,14 @@ def test_in_absentia_is_no_custody(analyzer, headline, body):
 ])
 def test_members_by_the_score_are_a_crowd(analyzer, body, fires):
     assert bool(_reported_opposition(analyzer.analyse("", body))) == fires
+
+
+@pytest.mark.parametrize("headline,body", [
+    ("Opposition leader Ana Vell sentenced to house arrest in graft case", ""),
+    ("", "A court sentenced opposition leader Ana Vell to house arrest on Monday."),
+    ("", "Opposition leader Ana Vell will carry out her six-year sentence for corruption under house arrest, "
+         "a judge ruled on Tuesday."),
+])
+def test_who_goes_into_house_arrest(analyzer, headline, body):
+    a = analyzer.analyse(headline, body)
+    assert [f.target for f in _reported_opposition(a)] == ["Ana Vell"], a.events

@@ -280,8 +280,18 @@ def state_args(tok):
         # Under Arrest"; or "placed X, a senior official, under house arrest" with the
         # state hung on the object instead of the verb
         targets = [gov]
+    if not targets and gov.pos_ == "NOUN" and gov.dep_ in {"pobj", "dobj"} and not is_person(gov):
+        verb = gov.head
+        while verb.pos_ not in {"VERB", "AUX"} and verb.dep_ in {"pobj", "prep", "dobj"} and verb.head != verb:
+            verb = verb.head
+        if verb.lemma_.lower() in _INTO_CUSTODY:
+            # "will carry out her sentence for corruption under house arrest": the state
+            # hung on a noun of the verb's object
+            targets = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
     return [x for t in targets for x in _expand_conj(t)], None
 
+
+_INTO_CUSTODY = frozenset({"return", "go", "sentence", "send", "condemn", "commit", "serve", "carry", "place", "put"})
 
 _SPANS_OF_TIME = frozenset({"night", "weekend", "day", "days", "week", "weeks", "month", "months", "year", "years",
                             "hour", "hours", "time", "holiday", "holidays", "christmas", "decade"})
@@ -356,13 +366,24 @@ def noun_args(tok):
             for p in c.children:
                 if p.dep_ == "prep" and p.lower_ in {"at", "against"}:
                     targets += [o for o in p.children if o.dep_ == "pobj"]
+    verb = None
+    if tok.dep_ == "pobj" and tok.head.lower_ in {"to", "under"}:
+        verb = tok.head.head
+        while verb.pos_ not in {"VERB", "AUX"} and verb.dep_ in {"pobj", "prep", "dobj"} and verb.head != verb:
+            verb = verb.head  # "carry out her sentence for corruption under house arrest"
+    elif tok.dep_ == "dobj" and any(t.lower_ == "to" and t.i < tok.i for t in tok.subtree) \
+            and any(c.dep_ == "dobj" and c != tok and is_person(c) for c in tok.head.children):
+        verb = tok.head  # "sentenced X to house arrest", "to" read as a verb's: two objects
+    if not targets and verb is not None and verb.lemma_.lower() in _INTO_CUSTODY:
+        # "X will return to pretrial detention", "X sentenced to house arrest", "sentenced
+        # X to house arrest", "will serve her sentence under house arrest": who goes into it
+        targets = [c for c in verb.children if c.dep_ == "dobj" and is_person(c)] or \
+            [c for c in verb.children if c.dep_ in {"nsubjpass", "nsubj"}]
+        if not targets and verb.dep_ == "acl" and verb.head.pos_ in {"NOUN", "PROPN"}:
+            targets = [verb.head]
     if not targets and tok.dep_ == "dobj" and any(c.lower_ == "house" for c in tok.children):
         # "X, who escaped house arrest this month": the subject was under house arrest
         targets = [c for c in tok.head.children if c.dep_ == "nsubj"]
-    if not targets and tok.dep_ == "pobj" and tok.head.lower_ == "to" \
-            and tok.head.head.lemma_.lower() in {"return", "go"}:
-        # "X will return to pretrial detention for 15 months": the one who goes back
-        targets = [c for c in tok.head.head.children if c.dep_ == "nsubj"]
     return [x for t in targets for x in _expand_conj(t)], agent
 
 

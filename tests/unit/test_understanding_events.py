@@ -447,3 +447,17 @@ def test_members_by_the_score_are_a_crowd(analyzer, body, fires):
 def test_who_goes_into_house_arrest(analyzer, headline, body):
     a = analyzer.analyse(headline, body)
     assert [f.target for f in _reported_opposition(a)] == ["Ana Vell"], a.events
+
+
+@pytest.mark.parametrize("body", [
+    # the lead's first word on the person is a detention that goes on
+    "A court on Thursday ordered the continued detention of opposition leader Ana Vell despite a ruling "
+    "from Strasbourg. The European court lambasted the pre-trial detention of Vell, who has been held for years.",
+    # an unresolved pronoun in the lead names no one, so later sentences are not its follow-up
+    "The wife of an arrested opposition candidate said on Thursday authorities are not letting her into the "
+    "jail to see him. Ana Vell and her husband, a prominent journalist, have both been jailed.",
+    # "last month" is no news of today
+    "Police arrested opposition leader Ana Vell last month, her party said on Friday.",
+])
+def test_what_the_lead_says_first(analyzer, body):
+    assert not predict_document(analyzer.analyse("", body)), analyzer.analyse("", body).events

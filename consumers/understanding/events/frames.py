@@ -31,7 +31,7 @@ from .lexicon import (
     SENTENCE_TERMS, STATE_NOUNS, STATE_PREPS, SURRENDER_TO, TERM_NOUNS, TERM_VERBS, VERB_ACTIONS, WARRANT_NOUNS,
 )
 from .roles import doc_roles, group_role, np_words, role_of
-from .status import follow_up, main_news, status_of
+from .status import first_word, follow_up, main_news, status_of
 
 EVENT = "arrest"
 LEAD_SENTENCES = 2
@@ -277,6 +277,7 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
     frames = name_the_lead_description(frames, lead)
     frames = critic_by_trade(frames, lead)
     frames = follow_up(frames, ctx.lead_ids)
+    frames = first_word(frames, ctx.lead_ids)
     return tuple(main_news(frames, doc, sentences, headline_end, body_sents, titles))
 
 

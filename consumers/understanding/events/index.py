@@ -45,7 +45,7 @@ def _is_dated(ent, on: dt.date | None = None) -> bool:
     """A date that places an event in the past: a year, "... ago", "last year". Against
     the story's date ``on``, a month of a year that is this month or the last is not past
     ("arrested on October 5, 2023" in a story of October 6); an older one is."""
-    if "ago" in ent.text or "last year" in ent.text:
+    if "ago" in ent.text or "last year" in ent.text or "last month" in ent.text:
         return True
     year, month = _calendar(ent)
     if month is not None and any(t.lower_ == "last" for t in ent):

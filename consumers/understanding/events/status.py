@@ -300,7 +300,9 @@ def follow_up(frames: list, lead_ids: frozenset) -> list:
     of Tanzania's main opposition party Chadema and other members were arrested")
     report the same news, unless they are themselves dated, subordinate or released."""
     if not lead_ids or not any(f.status == "reported" and f.sentence.index in lead_ids
-                               and f.details.get("target_kind") not in {None, "none"} for f in frames):
+                               and f.details.get("target_kind") not in {None, "none"}
+                               and (f.target or f.details.get("target_kind") != "pronoun") for f in frames):
+        # (a pronoun the story never resolves, "letting her into the jail", names no one)
         return frames  # the lead reports no one's arrest ("mistreatment in Evin prison")
     last = max(lead_ids) + FOLLOW_UP_SENTENCES
     out = []
@@ -309,6 +311,28 @@ def follow_up(frames: list, lead_ids: frozenset) -> list:
                 and f.sentence.index <= last:
             f = replace(f, status="reported",
                         details={**f.details, "status_reason": "follows the lead's report of an arrest"})
+        out.append(f)
+    return out
+
+
+# What the first lead frame on a person may say that later lead frames must not undo.
+_GOES_ON = frozenset({"continued", "released", "died"})
+
+
+def first_word(frames: list, lead_ids: frozenset) -> list:
+    """The lead's first word on a person decides: "A court ordered the continued detention
+    of X ... The ECHR lambasted the pre-trial detention of X" is a detention that goes on,
+    not a new one."""
+    first: dict[str, object] = {}
+    for f in sorted(frames, key=lambda f: f.trigger_start):
+        if f.target and f.sentence.index in lead_ids:
+            first.setdefault(f.target, f)
+    out = []
+    for f in frames:
+        head = first.get(f.target) if f.target else None
+        if f.status == "reported" and head is not None and head is not f and head.status in _GOES_ON:
+            f = replace(f, status="background",
+                        details={**f.details, "status_reason": f"the lead's first word on {f.target}: '{head.status}'"})
         out.append(f)
     return out
 

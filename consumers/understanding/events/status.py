@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..model import Sentence
+from ..model import EventFrame, Sentence
 from .index import FrameContext, lemma
 from .lexicon import (
     ACCUSATION_NOUNS, ARREST_LEMMAS, CALL_VERBS, COMPETING_LEMMAS, COMPETING_WORDS, CONTINUE_LEMMAS, CUSTODY_FORCES,
@@ -323,7 +323,7 @@ def first_word(frames: list, lead_ids: frozenset) -> list:
     """The lead's first word on a person decides: "A court ordered the continued detention
     of X ... The ECHR lambasted the pre-trial detention of X" is a detention that goes on,
     not a new one."""
-    first: dict[str, object] = {}
+    first: dict[str, EventFrame] = {}
     for f in sorted(frames, key=lambda f: f.trigger_start):
         if f.target and f.sentence.index in lead_ids:
             first.setdefault(f.target, f)

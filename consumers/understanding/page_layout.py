@@ -32,6 +32,7 @@ _FURNITURE = re.compile("|".join([
     rf"(?:{_DATE})(?:\s*(?:,|\||-|at|\u2013)?\s*{_CLOCK})?(?:\s*\|.*)?",
     r"(?:published|posted|updated|last updated|first published)\b.{0,60}",
     rf"{_CLOCK}(?:\s+{_DATE})?",
+    rf"{_CLOCK}(?:\s*/?\s*{_CLOCK})+",  # a player's "0:00 0:00"
     r"(?:\d+\s+(?:min(?:ute)?s?|hours?|days?)\s+ago|just now|\d+\s+min(?:ute)?s?\s+read)",
     # agency slugs on lines of their own: "2ND LEAD", "UPDATE 2", "URGENT", "SL"
     r"(?:\d(?:st|nd|rd|th)|lead|update(?:\s+\d+)?|urgent|flash|exclusive|corrected|refile)"
@@ -208,6 +209,18 @@ def _lead_at_dateline(body: str, first_end: int, lead: int, furniture: list) -> 
     return lead
 
 
+_CREDIT = re.compile(r"getty images|shutterstock|\b(?:ap|afp|reuters|epa|efe|xinhua|anadolu|file) photo\b"
+                     r"|^(?:photo|image|picture)s?\b|/(?:ap|afp|reuters|epa|getty|bloomberg)\b", re.IGNORECASE)
+
+
+def _is_caption(body: str, start: int, end: int) -> bool:
+    """A photo caption set as a sentence: the next line is its credit ("Photo: Reuters",
+    "Getty Images"), or one of the next three repeats it word for word."""
+    line = body[start:end].strip()
+    nxt = [body[end + s:end + e].strip() for s, e in _lines(body[end:], 600) if body[end + s:end + e].strip()][:3]
+    return bool(nxt) and (line in nxt or bool(_CREDIT.search(nxt[0])) and len(nxt[0]) <= 60)
+
+
 def read_layout(headline: str, body: str) -> tuple[bool, PageLayout]:
     """(the given headline is itself furniture, the body's layout).
 
@@ -237,6 +250,9 @@ def read_layout(headline: str, body: str) -> tuple[bool, PageLayout]:
             furniture.append((start, content))
         if is_title_like(body[content:end]) and body[end:].strip():
             titles.append((content, end))
+            continue
+        if _is_caption(body, start, end):
+            furniture.append((start, end))
             continue
         lead = content
         lead = _lead_at_dateline(body, end, lead, furniture)

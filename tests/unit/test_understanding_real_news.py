@@ -412,3 +412,19 @@ def test_a_lead_lawmaker_is_the_representative_named_next(analyzer):
                          "leading a secret group.")
     assert "Ana Vell" in {f.target for f in reported(a)}
 
+
+
+def test_a_caption_sentence_is_not_the_lead():
+    page = ("Norvale Public Radio\nPlay Live Radio\n0:00 0:00\n\nNorvale Democrats Charged Under Security Law\n\n"
+            "Ana Vell gives a hug to her husband before reporting to police on Sunday.\nJan Doe\nGetty Images\n"
+            "Ana Vell gives a hug to her husband before reporting to police on Sunday.\n\n"
+            "The Norvale government charged 47 opposition politicians on Sunday with subversion.\n")
+    _, layout = read_layout("", page)
+    assert page[layout.lead_start:].startswith("The Norvale government charged")
+
+
+def test_the_lead_stays_when_a_credit_follows_later():
+    page = ("Police on Tuesday arrested opposition leader Ana Vell at her home.\n"
+            "Her party said the arrest was political.\nPhoto: Reuters\nMore text follows here.\n")
+    _, layout = read_layout("", page)
+    assert layout.lead_start == 0

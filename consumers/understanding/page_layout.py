@@ -215,10 +215,16 @@ _CREDIT = re.compile(r"getty images|shutterstock|\b(?:ap|afp|reuters|epa|efe|xin
 
 def _is_caption(body: str, start: int, end: int) -> bool:
     """A photo caption set as a sentence: the next line is its credit ("Photo: Reuters",
-    "Getty Images"), or one of the next three repeats it word for word."""
+    "Getty Images"), or it comes again within three lines with a credit between ("Jan Doe",
+    "Getty Images"; a lead a page repeats has none)."""
     line = body[start:end].strip()
     nxt = [body[end + s:end + e].strip() for s, e in _lines(body[end:], 600) if body[end + s:end + e].strip()][:3]
-    return bool(nxt) and (line in nxt or bool(_CREDIT.search(nxt[0])) and len(nxt[0]) <= 60)
+    if not nxt:
+        return False
+    if _CREDIT.search(nxt[0]) and len(nxt[0]) <= 60:
+        return True
+    between = nxt[:nxt.index(line)] if line in nxt else []
+    return any(_CREDIT.search(n) and len(n) <= 60 for n in between)
 
 
 def read_layout(headline: str, body: str) -> tuple[bool, PageLayout]:
@@ -251,7 +257,7 @@ def read_layout(headline: str, body: str) -> tuple[bool, PageLayout]:
         if is_title_like(body[content:end]) and body[end:].strip():
             titles.append((content, end))
             continue
-        if _is_caption(body, start, end):
+        if _is_caption(body, start, end) or any(body[a:b].strip() == line.strip() for a, b in furniture):
             furniture.append((start, end))
             continue
         lead = content

@@ -428,3 +428,11 @@ def test_the_lead_stays_when_a_credit_follows_later():
             "Her party said the arrest was political.\nPhoto: Reuters\nMore text follows here.\n")
     _, layout = read_layout("", page)
     assert layout.lead_start == 0
+
+
+def test_a_lead_the_page_repeats_stays_the_lead():
+    page = ("Police detained opposition leader Ana Vell and other MPs at a protest on Friday.\n\n"
+            "Police detained opposition leader Ana Vell and other MPs at a protest on Friday.\n\n"
+            "Also Read: Something else entirely\n\nThe MPs were marching to the palace.\n")
+    _, layout = read_layout("", page)
+    assert layout.lead_start == 0

@@ -461,3 +461,9 @@ def test_who_goes_into_house_arrest(analyzer, headline, body):
 ])
 def test_what_the_lead_says_first(analyzer, body):
     assert not predict_document(analyzer.analyse("", body)), analyzer.analyse("", body).events
+
+
+def test_further_remanded_goes_on(analyzer):
+    a = analyzer.analyse("", "Opposition MP Ana Vell has been further remanded till tomorrow, the court said. "
+                             "Vell was arrested on March 17.")
+    assert not predict_document(a), a.events

@@ -186,6 +186,8 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
     going_on = next((c for c in tok.children if c.dep_ == "amod" and c.lower_ in GOING_ON_WORDS), None)
     if is_noun and going_on is not None:
         return "continued", f"'{going_on.text} {tok.text}'"  # "ordered the continued detention of X"
+    if not is_noun and any(c.dep_ == "advmod" and c.lower_ == "further" for c in tok.children):
+        return "continued", f"'further {tok.text}'"  # "X has been further remanded till tomorrow"
     if tok.dep_ == "conj" and tok.head.lemma_.lower() in CONTINUE_LEMMAS:
         return "continued", f"'{tok.head.text}'"  # "extended the detention of X and held him incommunicado"
     for h in clause_heads:

@@ -467,3 +467,13 @@ def test_further_remanded_goes_on(analyzer):
     a = analyzer.analyse("", "Opposition MP Ana Vell has been further remanded till tomorrow, the court said. "
                              "Vell was arrested on March 17.")
     assert not predict_document(a), a.events
+
+
+@pytest.mark.parametrize("body,fires", [
+    ("Opposition leader Ana Vell was taken in a black sedan from her home to the Eastern Detention Center "
+     "on Thursday.", True),
+    ("Opposition leader Ana Vell was taken to a police station for questioning on Thursday.", True),
+    ("Opposition leader Ana Vell was taken to hospital on Thursday.", False),
+])
+def test_taken_to_a_place_of_custody(analyzer, body, fires):
+    assert bool(_reported_opposition(analyzer.analyse("", body))) == fires

@@ -105,8 +105,18 @@ def _taken_by_forces(tok) -> bool:
     if any(c.dep_ == "prep" and c.lower_ == "to" and any(g.lower_ in {"hospital", "safety"} for g in c.subtree)
            for c in tok.children):
         return False
+    if any(t.dep_ == "prep" and t.lower_ == "to" and t.head.dep_ in {"ROOT", "pobj", "conj", "advcl"}
+           and _custody_place(t) for t in tok.subtree if t.i > tok.i):
+        return True  # "was taken ... to the Seoul Eastern Detention Center", "taken to a police station"
     return any(g.lemma_.lower() in CUSTODY_FORCES or g.lower_ in CUSTODY_FORCES
                for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj")
+
+
+def _custody_place(prep) -> bool:
+    """"to the Detention Center", "to prison", "to a police station": where custody is."""
+    words = {t.lower_ for t in prep.subtree}
+    return bool(words & {"prison", "jail", "detention", "custody", "penitentiary", "lockup", "cell"}) \
+        or "station" in words and "police" in words
 
 
 def _headline_noun_verb(tok, lem: str, headline_end: int) -> bool:

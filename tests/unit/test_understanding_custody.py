@@ -4,12 +4,7 @@ import datetime as dt
 
 import pytest
 
-from consumers.understanding.analyzer import predict_document, shared_analyzer
-
-
-@pytest.fixture(scope="module")
-def analyzer():
-    return shared_analyzer()
+from consumers.understanding.analyzer import predict_document
 
 
 def _reported_opposition(analysis):

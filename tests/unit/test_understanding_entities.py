@@ -1,16 +1,7 @@
 """Entity extraction and document-level consolidation on wire copy."""
 from pathlib import Path
 
-import pytest
-
-from consumers.understanding.analyzer import shared_analyzer
-
 SEED = Path("/work/shared/eval-data/seed/kem-sokha-arrest.txt")
-
-
-@pytest.fixture(scope="module")
-def analyzer():
-    return shared_analyzer()
 
 
 def _ents(analysis):

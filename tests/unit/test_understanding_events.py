@@ -3,14 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from consumers.understanding.analyzer import predict_document, shared_analyzer
+from consumers.understanding.analyzer import predict_document
 
 SEED = Path("/work/shared/eval-data/seed/kem-sokha-arrest.txt")
-
-
-@pytest.fixture(scope="module")
-def analyzer():
-    return shared_analyzer()
 
 
 def _reported_opposition(analysis):

@@ -117,3 +117,12 @@ def test_team_tables_linear_in_input(text, n):
     sports.table_teams(doc)
     sports.is_team_sport(doc)
     assert time.perf_counter() - t < 0.2 + len(doc) / 20_000
+
+
+def test_extract_keeps_unicode_line_breaks_inside_their_line(analyzer):
+    # found by the property above: a NEL (U+0085) in an entity's text split the output line
+    out = io.StringIO()
+    records = [json.dumps({"id": 0, "text": "00:\u00d010\x85SOCCER - "}, ensure_ascii=False),
+               json.dumps({"id": 1, "text": "Ana Vell\u2028met Norvale officials."}, ensure_ascii=False)]
+    assert extract_jsonl(records, out, analyzer) == 2
+    assert [json.loads(x)["id"] for x in out.getvalue().splitlines()] == [0, 1]

@@ -10,6 +10,7 @@ from typing import Callable, Iterable, TextIO
 
 from consumers.matching.engine import Matcher, MatchInput
 from consumers.understanding.model import Analysis
+from schemas.json_lines import json_line
 
 
 def match_jsonl(
@@ -50,5 +51,5 @@ def match_jsonl(
         else:
             stats["matches"] += len(result["matches"])
             stats["matched_items"] += bool(result["matches"])
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.write(json_line(result) + "\n")
     return stats

@@ -12,6 +12,7 @@ from typing import IO, Iterable, Sequence
 
 from .analyzer import Analyzer
 from .model import Analysis
+from schemas.json_lines import json_line
 
 
 def _parse(line: str):
@@ -22,17 +23,6 @@ def _parse(line: str):
     if not isinstance(text, str):
         raise ValueError("missing or non-string 'text'")
     return rec.get("id"), text
-
-
-# Characters a reader's splitlines() breaks on that JSON leaves raw with ensure_ascii=False.
-# (json.dumps escapes the control characters below U+0020 itself.)
-_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-
-
-def _one_line(record: str) -> str:
-    """One JSON object on one line for every line reader: escapes the Unicode line breaks
-    (NEL, the line and paragraph separators, ...) that JSON allows raw in a string."""
-    return record.translate(_LINE_BREAKS)
 
 
 def extract_jsonl(lines_in: Iterable[str], out: IO[str], analyzer: Analyzer | None = None,
@@ -67,7 +57,7 @@ def extract_jsonl(lines_in: Iterable[str], out: IO[str], analyzer: Analyzer | No
                 shift = 2  # Analysis.text = "" + "\n\n" + body
                 ents = [{"start": m.start - shift, "end": m.end - shift, "label": m.label,
                          "text": m.text, "canonical": m.canonical} for m in res.mentions]
-                out.write(_one_line(json.dumps({"id": rid, "entities": ents}, ensure_ascii=False)) + "\n")
+                out.write(json_line({"id": rid, "entities": ents}) + "\n")
             written += 1
         batch.clear()
 

@@ -5,13 +5,13 @@ Reads go through ``wirewatch.views`` and writes through ``wirewatch.alert_action
 from __future__ import annotations
 
 import getpass
-import json
 import logging
 import sys
 
 from wirewatch.alert_actions import RATINGS, STATE_ACTIONS
 from wirewatch.cli.args import ALERT_ID, BIGINT_MAX, ROW_LIMIT, bounded_int
 from wirewatch.cli.runtime import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, fail, stop_on_signals
+from schemas.json_lines import json_line
 
 ACTIONS = (*STATE_ACTIONS, "show", "rate")
 
@@ -84,7 +84,7 @@ def cmd_alerts(args, app) -> int:
     rows = latest_alerts(app.engine, topic=args.topic, limit=args.limit)
     if args.json:
         for row in rows:
-            print(json.dumps(row, default=str, ensure_ascii=False))
+            print(json_line(row, default=str))
         return EXIT_OK
     if not rows:
         print("no alerts")
@@ -107,7 +107,7 @@ def _show(app, alert_id: int, as_json: bool) -> int:
         return EXIT_FAILURE
     v, row, deliveries = detail.view, detail.row, detail.deliveries
     if as_json:
-        print(json.dumps({
+        print(json_line({
             "id": v.id, "event_key": row.event_key, "topic": v.topic, "topic_title": v.topic_title,
             "topic_version": v.topic_version, "rule": v.rule, "why": v.why, "target": v.target,
             "country": v.country, "stage": v.stage, "escalation": v.escalation, "escalations": row.escalations,
@@ -116,7 +116,7 @@ def _show(app, alert_id: int, as_json: bool) -> int:
             "evidence": [{"item_id": e.item_id, "source": e.source, "url": e.url, "published_at": e.published_at,
                           "stage": e.stage, "sentence": e.sentence} for e in v.evidence],
             "deliveries": [_delivery_dict(d) for d in deliveries],
-        }, default=str, ensure_ascii=False))
+        }, default=str))
         return EXIT_OK
     state = "muted" if row.muted_at else "acknowledged" if row.acked_at else "open"
     print(f"#{v.id} [{v.topic_title}] {v.label} - {v.stage or v.action or '-'} ({state})")
@@ -155,7 +155,7 @@ def cmd_deliveries(args, app) -> int:
     rows = deliveries(app.engine, args.limit, failed_only=args.failed)
     if args.json:
         for d in rows:
-            print(json.dumps(_delivery_dict(d), default=str, ensure_ascii=False))
+            print(json_line(_delivery_dict(d), default=str))
         return EXIT_OK
     if not rows:
         print("no failed or uncertain deliveries" if args.failed else "no deliveries")

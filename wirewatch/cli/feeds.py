@@ -7,6 +7,7 @@ import sys
 from datetime import datetime, timezone
 
 from wirewatch.cli.runtime import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, stop_on_signals
+from schemas.json_lines import json_line
 
 
 def _ago(when: datetime | None, now: datetime) -> str:
@@ -96,7 +97,7 @@ def _show(args, app) -> int:
         return EXIT_FAILURE
     if args.json:
         for row in rows:
-            print(json.dumps({**row, "url": _redact(row["url"])}, default=str, ensure_ascii=False))
+            print(json_line({**row, "url": _redact(row["url"])}, default=str))
         return EXIT_OK
     if not rows:
         print("no feeds")

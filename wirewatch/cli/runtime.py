@@ -2,11 +2,11 @@
 failed service to an exit code and a message that says how to fix it."""
 from __future__ import annotations
 
-import json
 import logging
 import signal
 import sys
 import threading
+from schemas.json_lines import json_line
 
 # The one set of exit codes, for every command (scripts and cron rely on them).
 EXIT_OK = 0
@@ -22,7 +22,7 @@ class JsonFormatter(logging.Formatter):
                  "message": record.getMessage()}
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return json_line(entry)
 
 
 class _StderrHandler(logging.StreamHandler):

@@ -1,12 +1,12 @@
 """The stream commands: `produce`, `consume`, `run` (the daemon) and `dlq`."""
 from __future__ import annotations
 
-import json
 import logging
 import sys
 
 from wirewatch.cli.args import ROW_LIMIT, bounded_float
 from wirewatch.cli.runtime import EXIT_FAILURE, EXIT_OK, stop_on_signals
+from schemas.json_lines import json_line
 
 
 def cmd_produce(args, app) -> int:
@@ -89,7 +89,7 @@ def cmd_dlq(args, app) -> int:
     letters = read_dead_letters(app.settings, app.names, limit=args.limit)
     if args.json:
         for d in letters:
-            print(json.dumps(d, ensure_ascii=False))
+            print(json_line(d))
         return EXIT_OK
     if not letters:
         print(f"no dead letters in {app.names.dead_letters}")

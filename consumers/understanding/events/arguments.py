@@ -281,14 +281,20 @@ def state_args(tok):
         # state hung on the object instead of the verb
         targets = [gov]
     if not targets and gov.pos_ == "NOUN" and gov.dep_ in {"pobj", "dobj"} and not is_person(gov):
-        verb = gov.head
-        while verb.pos_ not in {"VERB", "AUX"} and verb.dep_ in {"pobj", "prep", "dobj"} and verb.head != verb:
-            verb = verb.head
+        verb = _verb_above(gov.head)
         if verb.lemma_.lower() in _INTO_CUSTODY:
             # "will carry out her sentence for corruption under house arrest": the state
             # hung on a noun of the verb's object
             targets = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
     return [x for t in targets for x in _expand_conj(t)], None
+
+
+def _verb_above(tok):
+    """The verb a chain of prepositions and their objects hangs from ("carry out her sentence
+    for corruption under ..." -> carry), or where the chain stops."""
+    while tok.pos_ not in {"VERB", "AUX"} and tok.dep_ in {"pobj", "prep", "dobj"} and tok.head != tok:
+        tok = tok.head
+    return tok
 
 
 _INTO_CUSTODY = frozenset({"return", "go", "sentence", "send", "condemn", "commit", "serve", "carry", "place", "put"})
@@ -368,9 +374,7 @@ def noun_args(tok):
                     targets += [o for o in p.children if o.dep_ == "pobj"]
     verb = None
     if tok.dep_ == "pobj" and tok.head.lower_ in {"to", "under"}:
-        verb = tok.head.head
-        while verb.pos_ not in {"VERB", "AUX"} and verb.dep_ in {"pobj", "prep", "dobj"} and verb.head != verb:
-            verb = verb.head  # "carry out her sentence for corruption under house arrest"
+        verb = _verb_above(tok.head.head)  # "carry out her sentence for corruption under house arrest"
     elif tok.dep_ == "dobj" and any(t.lower_ == "to" and t.i < tok.i for t in tok.subtree) \
             and any(c.dep_ == "dobj" and c != tok and is_person(c) for c in tok.head.children):
         verb = tok.head  # "sentenced X to house arrest", "to" read as a verb's: two objects

@@ -50,7 +50,6 @@ def _is_dated(ent, on: dt.date | None = None) -> bool:
     year, month = _calendar(ent)
     if month is not None and any(t.lower_ == "last" for t in ent):
         return True  # "arrested last August": a month gone by, not this week's
-
     if year is None:
         # "on January 25" with no year: stories give these for this week's events, and a
         # story dated only by its year (a pasted page) could not place the month

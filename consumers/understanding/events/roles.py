@@ -5,6 +5,8 @@ person or party, then the watchlist.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from itertools import chain
 
 from ..party_kb import PartyKB
 from ..titles import GOVERNMENT_WORDS, OPPOSITION_WORDS, PERSON_NOUNS
@@ -122,8 +124,9 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
             if wl:
                 party_roles[e.canonical] = (wl, f"watchlist party {e.canonical}")
                 continue
-            for name in (e.canonical, *e.aliases, *(m.text for m in e.mentions),
-                         *_first_words(doc, e.mentions)):
+            # the first words last and lazily: most parties match by their own name
+            for name in chain((e.canonical, *e.aliases), (m.text for m in e.mentions),
+                              _first_words(doc, e.mentions)):
                 known = kb.role_of_party(name, on)
                 if known:
                     party_roles[e.canonical] = known
@@ -215,16 +218,14 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
     return party_roles, person_roles
 
 
-def _first_words(doc, mentions) -> list[str]:
-    """The first word of a longer mention inside a "party" phrase, tried last: the
-    tagger's "Balad Arab" of "the Balad Arab nationalist party" (not "Vox Media")."""
-    out = []
+def _first_words(doc, mentions) -> Iterator[str]:
+    """The first word of a longer mention inside a "party" phrase: the tagger's "Balad
+    Arab" of "the Balad Arab nationalist party" (not "Vox Media")."""
     for m in mentions:
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None and len(span) > 1 and span[0].text[:1].isupper() \
                 and span.root.head.lemma_.lower() in ORGANISATION_NOUNS:
-            out.append(span[0].text)
-    return out
+            yield span[0].text
 
 
 def _member_of(doc, span, party_roles: dict, watchlist: Watchlist, kb: PartyKB, on) -> tuple[str, str] | None:
@@ -408,15 +409,17 @@ def media_staff(tok) -> str | None:
     return None
 
 
+_BY_THE_SCORE = frozenset({"dozens", "hundreds", "scores", "thousands"})
+
+
 def _many(tok) -> bool:
     """Ten or more, or "dozens of": "Around 20 members", "hundreds of members"."""
     for c in tok.children:
         if c.dep_ == "nummod":
             digits = c.text.replace(",", "")
-            if digits.isdigit() and int(digits) >= 10 or c.lower_ in {"dozens", "hundreds", "scores", "thousands"}:
+            if digits.isdigit() and int(digits) >= 10 or c.lower_ in _BY_THE_SCORE:
                 return True
-    return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in {
-        "dozens", "hundreds", "scores", "thousands"}
+    return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in _BY_THE_SCORE
 
 
 def _own_group_role(tok, ctx: FrameContext) -> tuple[str, str]:

@@ -30,7 +30,7 @@ _DATE = (rf"(?:{_DAY}\s*)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|{_
 _FURNITURE = re.compile("|".join([
     rf"(?:(?:published|posted|updated|last updated|first published|modified|date)\s*(?:on|at)?:?\s*)?"
     rf"(?:{_DATE})(?:\s*(?:,|\||-|at|\u2013)?\s*{_CLOCK})?(?:\s*\|.*)?",
-    r"(?:published|posted|updated|last updated|first published)\b.{0,60}",
+    r"(?:published|posted|updated|last updated|latest update|first published)\b.{0,60}",
     rf"{_CLOCK}(?:\s+{_DATE})?",
     rf"{_CLOCK}(?:\s*/?\s*{_CLOCK})+",  # a player's "0:00 0:00"
     r"(?:\d+\s+(?:min(?:ute)?s?|hours?|days?)\s+ago|just now|\d+\s+min(?:ute)?s?\s+read)",
@@ -39,7 +39,7 @@ _FURNITURE = re.compile("|".join([
     r"(?:\s+(?:\d(?:st|nd|rd|th)|lead|update(?:\s+\d+)?|urgent|flash|exclusive|corrected|refile))*",
     # bylines and credits
     r"by\s+[\w.'\u2019-]+(?:\s+[\w.'\u2019-]+){0,5}(?:\s*(?:,|and|&|\|)\s*[\w.'\u2019 -]{2,60})?",
-    r"(?:written|reported|reporting|edited|compiled)\s+by\b.{0,120}",
+    r"(?:written|reported|reporting|edited|compiled|text|words)\s+by\b.{0,120}",
     r"(?:staff|special|our)\s+(?:reporter|correspondent|writer)s?\b.{0,60}",
     r"(?:news\s+)?(?:desk|bureau|agencies|agency|wire services?|staff)",
     r"(?:reuters|afp|ap|associated press|xinhua|bernama|ians|ani|dpa|anadolu|efe|tass|bbc|voa)",
@@ -55,7 +55,7 @@ _FURNITURE = re.compile("|".join([
     # navigation, sharing and promotion
     r"(?:related|related stories|related story|related articles?|read more|read also|also read|"
     r"see also|more from [\w ]{2,40}|more on this|recommended|trending|most read|top stories|"
-    r"latest news|breaking news|advertisement|sponsored|share|share this|tweet|email|print|"
+    r"latest news|breaking news|don't miss|don\u2019t miss|advertisement|sponsored|share|share this|tweet|email|print|"
     r"comments?|subscribe|sign in|log in|menu|home|skip to (?:main )?content|follow us.*|"
     r"accessibility links|(?:jump|skip) to (?:main )?(?:navigation|search|content)|main navigation|search|"
     r"listen to (?:this )?article.*|play video|watch:?.*|video|audio|live|gallery|"
@@ -223,8 +223,20 @@ def _is_caption(body: str, start: int, end: int) -> bool:
         return False
     if _CREDIT.search(nxt[0]) and len(nxt[0]) <= 60:
         return True
+    rest = nxt[0][len(line):].strip() if nxt[0].startswith(line) else ""
+    if rest and len(rest) <= 60 and _CREDIT.search(rest):
+        return True  # the caption again with its credit glued on: "... in Phnom Penh. PHOTO: AFP"
     between = nxt[:nxt.index(line)] if line in nxt else []
     return any(_CREDIT.search(n) and len(n) <= 60 for n in between)
+
+
+_TEASER_LINK = re.compile(r"(?:read more|read full story|full story|continue reading|more)\W*", re.IGNORECASE)
+
+
+def _is_teaser(body: str, end: int) -> bool:
+    """A related story's headline: the next line is its "Read more" link."""
+    nxt = next((body[end + a:end + b].strip() for a, b in _lines(body[end:], 400) if body[end + a:end + b].strip()), "")
+    return bool(_TEASER_LINK.fullmatch(nxt))
 
 
 def read_layout(headline: str, body: str) -> tuple[bool, PageLayout]:
@@ -241,15 +253,20 @@ def read_layout(headline: str, body: str) -> tuple[bool, PageLayout]:
     furniture: list[tuple[int, int]] = []
     titles: list[tuple[int, int]] = []
     lead: int | None = None
-    for i, (start, end) in enumerate(_lines(body, _SCAN_CHARS)):
-        if i >= _SCAN_LINES:
-            break
+    # Only lines that may be text count against the budget: a block of teasers or
+    # navigation above the story ("Don't miss", then headline / "Read more" pairs) would
+    # otherwise use it up before the headline (the character budget still bounds the scan).
+    counted = 0
+    for start, end in _lines(body, _SCAN_CHARS):
         line = body[start:end]
         if not line.strip():
             continue
-        if is_furniture(line):
+        if is_furniture(line) or _is_teaser(body, end):
             furniture.append((start, end))
             continue
+        counted += 1
+        if counted > _SCAN_LINES:
+            break
         m = _PREFIX.match(line)
         content = start + (m.end() if m else 0)
         if m:

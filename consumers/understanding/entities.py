@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 
 from .entity_links import link_acronyms, link_people, norm_key
 from .gazetteer import ORG_NAMES
+from .genders import FEMALE_NAMES, MALE_NAMES
 from .model import Entity, Mention
 from .name_shapes import (
     _AMBIGUOUS, _NOT_NAMES, _ORG_WORDS, _PLACE_LABEL, _SPLITTERS, _SPORTS, NAME_LABELS, _Cand,
@@ -17,6 +18,16 @@ from .name_shapes import (
     _trim, _unwrapped_breaks, country_tagged_names, initial_names, titled_names,
 )
 from .sports import is_dateline, is_team_sport, table_teams, team_label
+
+_GIVEN_NAMES = FEMALE_NAMES | MALE_NAMES
+
+
+def _given_name_first(span) -> bool:
+    """Two or three capitalised words, a common given name first and no organisation word:
+    a person the model typed ORG."""
+    return 2 <= len(span) <= 3 and span[0].lower_ in _GIVEN_NAMES and all(
+        t.is_title and t.is_alpha and t.lower_ not in _ORG_WORDS for t in span)
+
 
 def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
     """Mentions from doc.ents, trimmed and with gazetteer label fixes.
@@ -64,6 +75,8 @@ def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
             fixed = _PLACE_LABEL.get(text)
             if fixed and text not in _AMBIGUOUS and label in {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}:
                 label = fixed
+            if label == "ORG" and _given_name_first(span) and text not in ORG_NAMES:
+                label = "PERSON"  # "Sandra Torres" read as an organisation
             if label == "ORG" and len(span) == 1 and span[0].lower_ in _ORG_WORDS:
                 continue  # "Party" alone
             if len(span) == 1 and span[0].lower_ in _SPORTS:

@@ -146,6 +146,31 @@ _NAME_TITLES = frozenset(PERSON_NOUNS | {"mr", "mrs", "ms", "dr", "spokesman", "
                                          "hopeful", "contender"})  # "presidential hopeful X"
 
 
+# The words of a portfolio ("Minister of Industry and Commerce X", "Secretary of State X").
+_PORTFOLIO = frozenset("""
+affairs foreign home interior internal state defence defense justice finance economy economic industry
+commerce trade health education culture labour labor energy agriculture transport transportation
+information communications environment tourism sports youth planning development works housing
+security treasury mines mining petroleum oil water fisheries lands land public local government
+social welfare women family science technology religious relations national rural urban investment
+""".split())
+
+
+def _past_portfolio(doc, j: int) -> int:
+    """After a title, the index past "of [the] Industry and Commerce" when a name follows it."""
+    if j >= len(doc) or doc[j].lower_ != "of":
+        return j
+    k = j + 1
+    if k < len(doc) and doc[k].lower_ == "the":
+        k += 1
+    start = k
+    while k < len(doc) and (doc[k].lower_ in _PORTFOLIO and doc[k].is_title or doc[k].lower_ in {"and", "&"}):
+        k += 1
+    if k == start or doc[k - 1].lower_ in {"and", "&"} or k >= len(doc) or not doc[k].is_title:
+        return j
+    return k
+
+
 def titled_names(doc) -> list[tuple[int, int]]:
     """Token spans of capitalised runs right after a person title.
 
@@ -161,6 +186,7 @@ def titled_names(doc) -> list[tuple[int, int]]:
             j = i + 1
             while j < n and doc[j].lower_ in TITLE_WORDS and doc[j].is_title:
                 j += 1  # "Prime Minister", "Deputy Leader"
+            j = _past_portfolio(doc, j)
             k = j
             while k < n and k - j < 4 and doc[k].is_title and doc[k].text not in _NAME_STOP \
                     and doc[k].lower_ not in _ORG_WORDS and doc[k].text not in _PLACE_LABEL \
@@ -358,7 +384,7 @@ def _given_names(doc, cands: list[_Cand], breaks: frozenset[int]) -> None:
             continue
         t = doc[p]
         if t.pos_ == "PROPN" and t.whitespace_ == " " and _name_word(t) and t.text not in _PLACE_LABEL \
-                and t.lower_ not in _LEADING_DROP \
+                and t.lower_ not in _LEADING_DROP and t.lower_ not in _PORTFOLIO \
                 and t.text not in ORG_NAMES and not t.is_upper:
             c.tok_start = p
             c.start = t.idx

@@ -140,7 +140,7 @@ def _office_of_name(tok, ctx: FrameContext) -> str | None:
             continue
         for o in prep.children:
             m = ctx.mention_at(o.idx)
-            mods = [c for c in o.children if c.i < o.i and c.dep_ in {"amod", "compound", "det"}
+            mods = [c for c in o.children if c.i < o.i and c.dep_ in {"amod", "compound", "nmod", "det"}
                     and c.ent_type_ != "PERSON"]
             if o.dep_ == "pobj" and m is not None and m.label == "PERSON" and \
                     any(c.dep_ != "det" for c in mods) and \
@@ -182,6 +182,10 @@ def verb_args(tok, depth: int = 0):
             for p in c.children:
                 if p.dep_ == "pobj":
                     agent = p
+    if not targets and passive:
+        # the subject hung on the auxiliary: "X was on Monday arrested" ("X" under "was")
+        targets = [s for c in tok.children if c.dep_ == "auxpass" and c.i < tok.i
+                   for s in c.children if s.dep_ in {"nsubj", "nsubjpass"}]
     if not targets and not passive:
         # the object left unattached ("dep"), mostly at a headline's end: "Uganda detains
         # opposition leader X"

@@ -239,8 +239,10 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
         if sent is None:
             continue
         gov = tok.head.head
-        if is_noun and lem in STATE_NOUNS and tok.dep_ == "pobj" and lemma(gov) in VERB_ACTIONS:
+        if is_noun and lem in STATE_NOUNS and tok.dep_ == "pobj" and lemma(gov) in VERB_ACTIONS \
+                and not any(c.dep_ == "poss" or c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
             # "refuses to remand X in custody": the state is as real as the verb it completes
+            # ("12 charged in the detention of X" names whose custody, so it is not that state)
             status, why = status_of(gov, False, sent, ctx, _headline_noun_verb(gov, lemma(gov), headline_end))
         else:
             status, why = status_of(status_tok if status_tok is not None else tok, is_noun, sent, ctx,

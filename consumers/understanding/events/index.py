@@ -75,6 +75,23 @@ def _in_other_clause(tok, verb) -> bool:
     return False
 
 
+_PREMOD_DEPS = frozenset({"nummod", "compound", "amod", "nmod", "poss"})
+_WHEN_PREPS = frozenset({"during", "in", "amid", "at", "after", "before", "since", "following", "ahead", "until"})
+
+
+def _dates_a_noun(root) -> bool:
+    """A year in front of a noun dates that noun, not a verb above it: "arrested over the
+    2019 Easter Sunday attacks" (but "arrested during the 2019 protests" is dated)."""
+    t = root
+    for _ in range(6):
+        if t.dep_ not in _PREMOD_DEPS or t.i > t.head.i or t.head.pos_ not in {"NOUN", "PROPN"}:
+            break
+        t = t.head
+    if t is root:
+        return False
+    return not (t.dep_ == "pobj" and t.head.lower_ in _WHEN_PREPS)
+
+
 class FrameContext:
     """One document's mentions, sentences, roles and date entities, with the lookups
     the frame rules make per trigger and per token."""
@@ -130,7 +147,8 @@ class FrameContext:
                 k = len(self._dated)
                 self._dated.append(e)
                 self._dated_by_head.setdefault(root.head.i, []).append(k)
-                self._dated_roots.append((root.i, k))
+                if not _dates_a_noun(root):
+                    self._dated_roots.append((root.i, k))
         self._dated_roots.sort()
 
     def mention_at(self, char: int) -> Mention | None:

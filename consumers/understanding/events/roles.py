@@ -68,6 +68,9 @@ def profession(words) -> tuple[str, str] | None:
 def _former(title) -> bool:
     """"former interior minister", "ex-premier": an office no longer held."""
     mods = [c for c in title.children if c.dep_ in {"amod", "compound", "advmod"}]
+    if title.dep_ == "conj" and title.head.i < title.i:
+        # "former MP and Minister of Industry X": "former" covers both offices
+        mods += [c for c in title.head.children if c.dep_ in {"amod", "advmod"} and c.i < title.head.i]
     prev = title.doc[title.i - 1] if title.i else None
     return any(m.lower_ in FORMER_WORDS for m in mods) or prev is not None and prev.lower_ in FORMER_WORDS \
         or title.lower_.startswith(("ex-", "former-"))

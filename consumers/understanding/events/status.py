@@ -41,6 +41,31 @@ def _that_clause_misread(clause) -> bool:
         c.lower_ == "that" and c.dep_ in {"dobj", "mark", "nsubj"} and c.i < clause.i for c in clause.children)
 
 
+# Verbs that hold people to account for a deed: "tried for their role in the detention of X".
+_ACCOUNT_LEMMAS = frozenset({"try", "convict", "prosecute", "investigate", "sanction", "punish", "fire",
+                             "suspend", "dismiss", "blame", "accuse"})
+
+
+def _deed_of_others(tok):
+    """The verb that charges or tries others over this custody ("12 charged in the
+    detention of X"): the noun names whose custody, and sits in an in/over/for phrase
+    (through at most one noun: "their role in") under that verb."""
+    if tok.dep_ != "pobj" or not any(c.dep_ == "poss" or c.dep_ == "prep" and c.lower_ == "of"
+                                     for c in tok.children):
+        return None
+    prep = tok.head
+    for _ in range(2):
+        if prep.lower_ not in {"in", "over", "for"}:
+            return None
+        up = prep.head
+        if up.pos_ in {"VERB", "AUX"}:
+            return up if up.i != tok.i and (lemma(up) in ARREST_LEMMAS or lemma(up) in _ACCOUNT_LEMMAS) else None
+        if up.pos_ != "NOUN" or up.dep_ != "pobj":
+            return None
+        prep = up.head  # "for their role in ..."
+    return None
+
+
 def _lasting(verb) -> bool:
     """A "for two years" / "for months" duration on the verb."""
     return any(c.dep_ == "prep" and c.lower_ == "for" and any(
@@ -89,11 +114,11 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
         return "background", "'the first ... to be arrested': a record, not an event"
     if len(heads) > 1 and heads[1].lemma_.lower() in REFUSAL_LEMMAS and tok.dep_ == "xcomp" and not is_noun:
         return "negated", f"'{heads[1].text}' the {tok.text}"  # "court refuses to remand X in custody"
-    if is_noun and tok.dep_ == "pobj" and tok.head.lower_ in {"in", "over", "for"} \
-            and lemma(tok.head.head) in ARREST_LEMMAS and tok.head.head.i != tok.i \
-            and any(c.dep_ == "poss" or c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
-        # "12 charged in detention of opposition leader": what others are charged over
-        return "background", f"what '{tok.head.head.text}' is over"
+    over = _deed_of_others(tok) if is_noun else None
+    if over is not None:
+        # "12 charged in detention of opposition leader", "will be tried for their role in
+        # the detention of X": what others are charged over
+        return "background", f"what '{over.text}' is over"
     if is_noun and tok.dep_ == "pobj" and tok.head.lower_ in {"against", "over"} \
             and tok.head.head.lemma_.lower() in PROTEST_LEMMAS:
         # "students protested against the arrest of an opposition lawmaker": it came before
@@ -142,6 +167,12 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
         since_scope = [tok] + ([clause] if clause is not None else [])
     elif not is_noun and any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in tok.children):
         since_scope = [tok]
+    elif not is_noun and tok.tag_ == "VBG":
+        # "has overseen a crackdown since taking power, locking up dissidents": the
+        # participle shares the perfect clause's time
+        top = tok.head if tok.dep_ == "conj" and tok.head.tag_ == "VBG" else tok
+        if top.dep_ == "advcl" and any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in top.head.children):
+            since_scope = [top.head]
     if any(c.dep_ == "prep" and c.lower_ == "since" and (is_noun or not _this_week(c))
            for h in since_scope for c in h.children):
         return "background", "ongoing 'since' state"

@@ -1,0 +1,68 @@
+"""Shapes found on unseen pages of fresh batch 5 (the dev half): teaser blocks above the
+headline, captions repeated with their credit, titles with a portfolio, dates of another
+noun, subjects hung on the auxiliary. Every name here is fictional."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from consumers.understanding.entities import _given_name_first
+from consumers.understanding.page_layout import read_layout
+
+
+def _reported_opposition(analysis):
+    return [f for f in analysis.events
+            if f.event == "arrest" and f.target_role == "opposition" and f.status == "reported"]
+
+
+def test_a_block_of_teasers_above_the_headline_is_furniture():
+    teasers = "".join(f"Teaser story number {n} about something else\n\nRead more\n\n\n" for n in range(12))
+    page = ("Don't miss\n\n\n\n" + teasers + "Opposition leaders arrested in wake of protests\n\n"
+            "Text by News Wires\n\nLatest update : 2011-02-20\n\n"
+            "Norvale authorities detained three opposition leaders on Saturday after a protest.\n")
+    _, layout = read_layout("", page)
+    assert layout.headline is not None
+    assert page[layout.headline[0]:layout.headline[1]] == "Opposition leaders arrested in wake of protests"
+    assert page[layout.lead_start:].startswith("Norvale authorities detained")
+
+
+def test_a_caption_repeated_with_its_credit_glued_on_is_not_the_lead():
+    caption = "Opposition lawmaker Ana Vell (centre) being escorted by police officials in Eastport."
+    page = (f"Norvale opposition MP faces jail term\n\n{caption}\n{caption} PHOTO: AFP\n\n"
+            "EASTPORT (AFP) - An opposition lawmaker was charged on Tuesday with inciting revolt.\n")
+    _, layout = read_layout("", page)
+    assert page[layout.lead_start:].startswith("EASTPORT (AFP)")
+
+
+@pytest.mark.parametrize("body,fires", [
+    # a title with its portfolio before the name; "former" covers both coordinated offices
+    pytest.param("Police arrested former Member of Parliament and Minister of Industry and Commerce Ana Vell on "
+                 "Monday. Vell is the leader of the opposition Unity Front.", True, id="portfolio-title"),
+    # a year in front of another noun dates that noun ...
+    pytest.param("Police arrested opposition leader Ana Vell on Monday for her alleged links to the 2019 harbour "
+                 "bombings.", True, id="year-of-another-noun"),
+    # ... unless the noun says when: "during the 2019 protests"
+    pytest.param("Police arrested opposition leader Ana Vell during the 2019 protests.", False,
+                 id="during-the-year"),
+    # the parser hangs the subject on the auxiliary
+    pytest.param("Opposition leader Sandra Vell was on Monday arrested on charges of campaign finance "
+                 "violations.", True, id="subject-on-auxiliary"),
+    # a custody that others are tried over is their deed, not news of one
+    pytest.param("Twelve intelligence officers will be tried for their role in the brief detention of an opposition "
+                 "leader, the prosecutor said on Wednesday.", False, id="tried-for-their-role-in"),
+    # a participle that shares a perfect clause's years-long time
+    pytest.param("The president has overseen a sweeping crackdown since taking power five years ago, tightening "
+                 "control of the media and locking up rights lawyers and dissidents.", False,
+                 id="since-taking-power-locking-up"),
+])
+def test_shapes(analyzer, body, fires):
+    a = analyzer.analyse("", body, dt.date(2021, 4, 26))
+    assert bool(_reported_opposition(a)) == fires, a.events
+
+
+def test_a_given_name_first_makes_an_org_span_a_person(analyzer):
+    doc = analyzer.nlp("Sandra Vellamo spoke. Maria Unity Party spoke. Sandra said.")
+    assert _given_name_first(doc[0:2])
+    assert not _given_name_first(doc[4:7])  # an organisation word
+    assert not _given_name_first(doc[9:10])  # one word

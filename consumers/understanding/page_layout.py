@@ -230,6 +230,12 @@ def _is_caption(body: str, start: int, end: int) -> bool:
     return any(_CREDIT.search(n) and len(n) <= 60 for n in between)
 
 
+# A publisher's appeal for money between the headline and the story, ended by its own
+# closing line (The Independent's runs six lines).
+_APPEAL_START = re.compile(r"your support helps us (?:to )?tell the story|support (?:our|independent|quality) "
+                           r"journalism|help us keep (?:our )?journalism free", re.IGNORECASE)
+_APPEAL_END = re.compile(r"your support makes all the difference\.?|thank you for your support\.?", re.IGNORECASE)
+_APPEAL_LINES = 8
 _TEASER_LINK = re.compile(r"(?:read more|read full story|full story|continue reading|more)\W*", re.IGNORECASE)
 
 
@@ -257,9 +263,24 @@ def read_layout(headline: str, body: str) -> tuple[bool, PageLayout]:
     # navigation above the story ("Don't miss", then headline / "Read more" pairs) would
     # otherwise use it up before the headline (the character budget still bounds the scan).
     counted = 0
+    appeal = 0  # lines left in a donation appeal ("Your support helps us to tell the story")
     for start, end in _lines(body, _SCAN_CHARS):
         line = body[start:end]
         if not line.strip():
+            continue
+        if appeal:
+            closing = _APPEAL_END.search(line)
+            appeal = 0 if closing else appeal - 1
+            if closing is None or not line[closing.end():].strip():
+                furniture.append((start, end))
+                continue
+            # the story glued to the appeal's last words: "...all the difference.Iraqi forces"
+            furniture.append((start, start + closing.end()))
+            start += closing.end()
+            line = body[start:end]
+        elif _APPEAL_START.fullmatch(line.strip()):
+            appeal = _APPEAL_LINES
+            furniture.append((start, end))
             continue
         if is_furniture(line) or _is_teaser(body, end):
             furniture.append((start, end))

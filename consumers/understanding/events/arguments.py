@@ -20,12 +20,22 @@ _MAX_CHAIN = 20
 
 
 def _antecedent(tok, ctx: FrameContext):
-    """Nearest earlier PERSON mention whose gender agrees with the pronoun.
+    """The previous sentence's subject when a sentence opens with a pronoun subject and
+    that subject is a person of an agreeing gender ("X had backed the protests against
+    the government of Y. He was arrested ..." is X); else the nearest earlier PERSON
+    mention whose gender agrees with the pronoun.
 
     A person with a known gender (first name, title, "she"/"he" use is not tracked)
     that disagrees is skipped; persons of unknown gender stay candidates.
     """
-    return ctx.antecedent(tok.idx, "f" if tok.lower_ in FEMININE else "m")
+    want = "f" if tok.lower_ in FEMININE else "m"
+    if tok.dep_ in {"nsubj", "nsubjpass"} and tok.i == tok.sent.start and tok.i > 0:
+        prev = tok.doc[tok.i - 1].sent
+        subj = next((c for c in prev.root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        m = ctx.mention_at(subj.idx) if subj is not None else None
+        if m is not None and m.label == "PERSON" and ctx.genders.get(m.canonical) in {None, want}:
+            return m
+    return ctx.antecedent(tok.idx, want)
 
 
 def resolve_target(tok, ctx: FrameContext, depth: int = 0):

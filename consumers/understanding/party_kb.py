@@ -51,7 +51,8 @@ def spelling_key(text: str) -> str:
     """A person's name with accents, particles and common transliteration variants folded."""
     bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     words = [_SAME_NAME.get(w, w) for w in key(bare).split() if w not in _PARTICLES]
-    return " ".join(words)
+    # doubled letters and a closing "h" vary too: "Gayyoom" / "Gayoom", "Abdullah" / "Abdulla"
+    return " ".join(re.sub(r"(?<=[aeiou])h$", "", re.sub(r"(\w)\1+", r"\1", w)) for w in words)
 
 
 def is_acronym(alias: str) -> bool:

@@ -66,3 +66,27 @@ def test_a_given_name_first_makes_an_org_span_a_person(analyzer):
     assert _given_name_first(doc[0:2])
     assert not _given_name_first(doc[4:7])  # an organisation word
     assert not _given_name_first(doc[9:10])  # one word
+
+
+def test_a_donation_appeal_between_headline_and_story_is_furniture():
+    page = ("Norvale opposition MP arrested in raid\nYour support helps us to tell the story\n"
+            "From local politics to climate change, our reporters are on the ground when the story develops.\n"
+            "Your donation allows us to keep sending journalists to both sides of the story.\n"
+            "Your support makes all the difference.Norvale security forces have arrested a prominent opposition MP.\n"
+            "More of the story follows.\n")
+    _, layout = read_layout("", page)
+    assert page[layout.lead_start:].startswith("Norvale security forces have arrested")
+
+
+def test_a_sentence_opening_pronoun_is_the_previous_subject(analyzer):
+    a = analyzer.analyse("", "Tom Vale had been a vocal supporter of the protests against the government led by "
+                             "Prime Minister Rob Hart. He was arrested on Monday on charges of terrorism.")
+    assert [f.target for f in a.events if f.event == "arrest"] == ["Tom Vale"], a.events
+
+
+def test_doubled_letters_and_a_closing_h_are_one_spelling():
+    from consumers.understanding.party_kb import spelling_key
+
+    assert spelling_key("Maumoon Abdul Gayyoom") == spelling_key("Maumoon Abdul Gayoom")
+    assert spelling_key("Abdullah Vell") == spelling_key("Abdulla Vell")
+    assert spelling_key("Ana Vell") != spelling_key("Ana Bell")

@@ -31,7 +31,8 @@ from .lexicon import (
     SENTENCE_TERMS, STATE_NOUNS, STATE_PREPS, SURRENDER_TO, TERM_NOUNS, TERM_VERBS, VERB_ACTIONS, WARRANT_NOUNS,
 )
 from .roles import doc_roles, group_role, np_words, role_of
-from .status import first_word, follow_up, main_news, status_of
+from .main_news import first_word, follow_up, main_news
+from .status import status_of
 
 EVENT = "arrest"
 LEAD_SENTENCES = 2

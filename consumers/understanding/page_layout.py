@@ -41,6 +41,7 @@ _FURNITURE = re.compile("|".join([
     r"by\s+[\w.'\u2019-]+(?:\s+[\w.'\u2019-]+){0,5}(?:\s*(?:,|and|&|\|)\s*[\w.'\u2019 -]{2,60})?",
     r"(?:written|reported|reporting|edited|compiled|text|words)\s+by\b.{0,120}",
     r"(?:staff|special|our)\s+(?:reporter|correspondent|writer)s?\b.{0,60}",
+    r"(?:editor[- ]in[- ]chief|managing editor|executive editor|publisher)\b.{0,80}",  # a masthead line
     r"(?:news\s+)?(?:desk|bureau|agencies|agency|wire services?|staff)",
     r"(?:reuters|afp|ap|associated press|xinhua|bernama|ians|ani|dpa|anadolu|efe|tass|bbc|voa)",
     r"(?:photo|image|picture|file photo|caption|credit|source)s?\s*(?:credit)?\s*[:|].{0,200}",
@@ -239,6 +240,12 @@ _APPEAL_LINES = 8
 _TEASER_LINK = re.compile(r"(?:read more|read full story|full story|continue reading|more)\W*", re.IGNORECASE)
 
 
+def _is_fragment(line: str) -> bool:
+    """Too short for running text: "broken clouds", "30°C / 30°C", "No Image"."""
+    return len(_WORD.findall(line)) < 4 and not re.search(r"[.!?\"\u201d]\s*$", line.strip()) \
+        and not is_dateline_line(line) and not re.search(_DATE, line, re.IGNORECASE)  # "NEW YORK 1996-08-30"
+
+
 def _is_teaser(body: str, end: int) -> bool:
     """A related story's headline: the next line is its "Read more" link."""
     nxt = next((body[end + a:end + b].strip() for a, b in _lines(body[end:], 400) if body[end + a:end + b].strip()), "")
@@ -295,7 +302,8 @@ def read_layout(headline: str, body: str) -> tuple[bool, PageLayout]:
         if is_title_like(body[content:end]) and body[end:].strip():
             titles.append((content, end))
             continue
-        if _is_caption(body, start, end) or any(body[a:b].strip() == line.strip() for a, b in furniture):
+        if _is_caption(body, start, end) or any(body[a:b].strip() == line.strip() for a, b in furniture) \
+                or _is_fragment(body[content:end]):
             furniture.append((start, end))
             continue
         lead = content

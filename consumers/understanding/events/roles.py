@@ -292,6 +292,16 @@ def party_role_in(words, ctx: FrameContext) -> tuple[str, str] | None:
     return None
 
 
+_MINISTERS = frozenset({"minister", "ministers", "premier"})
+_RULERS = frozenset({"president", "premier", "chancellor", "dictator", "ruler", "strongman"})
+
+
+def _former_ruler(t) -> bool:
+    """"former president", "ex-premier", "former Prime Minister"."""
+    prime = t.lower_ == "minister" and t.i > 0 and t.doc[t.i - 1].lower_ == "prime"
+    return (t.lower_ in _RULERS or prime) and _former(t)
+
+
 def role_of(tok, person: str | None, ctx: FrameContext) -> tuple[str, str]:
     """Role of a target: its own phrase first, then the document, then the watchlist."""
     words = np_words(tok)
@@ -307,6 +317,14 @@ def role_of(tok, person: str | None, ctx: FrameContext) -> tuple[str, str]:
         # (a "dissident journalist" or "dissident activist" is what the noun says)
         return "opposition", f"title: '{opp}' in '{phrase}'"
     known = ctx.person_roles.get(person) if person else None
+    minister = next((t for t in words if t.lower_ in _MINISTERS and not _former(t)), None)
+    if minister is not None and any(w.lower_.rstrip("-") in FORMER_WORDS or w.lower_ == "shadow" for w in words):
+        minister = None  # "a minister of the ousted government", "shadow finance minister"
+    if known and known[1].startswith(_LISTED) and minister is not None and known[1].endswith(")") \
+            and "(party of " in known[1]:
+        # "Tamil Nadu Electricity Minister X": a minister in office governs, whatever
+        # side his party is on nationally
+        return "government", f"title '{minister.text}' in '{phrase}'"
     if known and known[1].startswith(_LISTED):
         return known  # the watchlist or the knowledge base names this person
     if trade:
@@ -315,6 +333,8 @@ def role_of(tok, person: str | None, ctx: FrameContext) -> tuple[str, str]:
     if opp:
         return "opposition", f"title: '{opp}' in '{phrase}'"
     pr = party_role_in(words, ctx)
+    if pr and minister is not None and pr[0] == "opposition":
+        return "government", f"title '{minister.text}' in '{phrase}'"  # "Minister X of the DMK", as above
     if pr:
         return pr
     if known:
@@ -329,6 +349,10 @@ def role_of(tok, person: str | None, ctx: FrameContext) -> tuple[str, str]:
            and not _former(t)]
     if gov:
         return "government", f"title '{gov[0].text}'"
+    ruler = next((t for t in words if _former_ruler(t)), None)
+    if ruler is not None:
+        # the protocol's "former ruler now in opposition": out of power and prosecuted
+        return "opposition", f"former ruler: '{ruler.text}' in '{phrase}'"
     return "unknown", "no opposition evidence"
 
 
@@ -413,6 +437,7 @@ def media_staff(tok) -> str | None:
 
 
 _BY_THE_SCORE = frozenset({"dozens", "hundreds", "scores", "thousands"})
+_AFFILIATED = frozenset({"affiliated", "linked", "associated", "belonging"})
 
 
 def _many(tok) -> bool:
@@ -456,6 +481,10 @@ def _own_group_role(tok, ctx: FrameContext) -> tuple[str, str]:
     pr = party_role_in(words + owner, ctx)
     if pr and (head in FIGURE_NOUNS or tok.lower_ in FIGURE_NOUNS):
         return pr
+    tie = [w for c in tok.children if c.dep_ == "acl" and c.lower_ in _AFFILIATED for w in c.subtree]
+    tied = party_role_in(tie, ctx) if tie and not _many(tok) else None
+    if tied:
+        return tied  # "five individuals affiliated with the KMT": the party's own people
     deputy = _deputy_of(tok, ctx) or _its_party(tok, ctx)  # "police arrested their campaign managers"
     if deputy:
         return deputy

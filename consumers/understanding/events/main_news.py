@@ -28,7 +28,7 @@ def _competing_root(doc, sentence: Sentence, arrest_starts=frozenset()):
         if v.idx in arrest_starts:
             return None
         if (lemma(v) in COMPETING_LEMMAS or v.lower_ in COMPETING_WORDS) and not _upholds_custody(v) \
-                and not _denies_accusation(v) or _releases(v):
+                and not _denies_accusation(v) and not _refuses_release(v) or _releases(v):
             return v
     return None
 
@@ -142,8 +142,15 @@ def _competing_word(tok) -> bool:
     """A headline word that announces other news: "freed", "appeals", "drops charges";
     not "without bail", not "denies the charges"."""
     if tok.lower_ in COMPETING_WORDS:
-        return not _refused(tok) and not _denies_accusation(tok)
-    return tok.pos_ in {"VERB", "NOUN"} and _releases(tok)
+        return not _refused(tok) and not _denies_accusation(tok) and not _refuses_release(tok)
+    return tok.pos_ in {"VERB", "NOUN"} and _releases(tok) and not _refused(tok)
+
+
+def _refuses_release(verb) -> bool:
+    """"Court denies bail to X": bail is heard right after an arrest, so that custody is the
+    news (not "rejects an appeal for release": a detention that goes on)."""
+    return lemma(verb) in REFUSAL_LEMMAS and any(c.dep_ in {"dobj", "dative"} and c.lower_ == "bail"
+                                                 for c in verb.children)
 
 
 def _refused(tok) -> bool:
@@ -154,7 +161,11 @@ def _refused(tok) -> bool:
     prev = tok.doc[tok.i - 1] if tok.i else None
     if prev is not None and prev.lower_ in {"without", "no"}:
         return True
-    return tok.head != tok and tok.head.lemma_.lower() in REFUSAL_LEMMAS
+    if tok.head != tok and tok.head.lemma_.lower() in REFUSAL_LEMMAS:
+        return True
+    # "refuses to grant bail": the release verb is itself refused
+    up = tok.head
+    return up.dep_ == "xcomp" and up.head.lemma_.lower() in REFUSAL_LEMMAS
 
 
 def main_news(frames: list, doc, sentences, headline_end: int, body_sents, titles=()) -> list:

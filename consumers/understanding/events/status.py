@@ -64,6 +64,30 @@ def _deed_of_others(tok):
     return None
 
 
+_REPORT_LEMMAS = frozenset({"say", "tell", "add", "report", "announce", "confirm", "state", "claim", "allege",
+                            "learn", "emerge", "reveal", "write", "believe", "know", "find"})
+
+
+def _reported(heads) -> bool:
+    """The trigger sits in what someone says or learnt: "police said X had been arrested"."""
+    return any(below.dep_ in {"ccomp", "xcomp"} and lemma(h) in _REPORT_LEMMAS
+               for below, h in zip(heads, heads[1:5]))
+
+
+def _held_aside(tok, is_noun: bool):
+    """"Biscet, jailed in Cuba, was not present": a participle set off by commas on the
+    subject of a clause about something else, with no time of its own, describes one
+    already held. The clause's verb, or None."""
+    if is_noun or tok.dep_ != "acl" or tok.tag_ != "VBN" or tok.i == 0:
+        return None
+    subj, main = tok.head, tok.head.head
+    if subj.dep_ not in {"nsubj", "nsubjpass"} or main.pos_ not in {"VERB", "AUX"} or lemma(main) in ARREST_LEMMAS:
+        return None
+    if tok.doc[tok.i - 1].text != "," or any(t.ent_type_ in {"DATE", "TIME"} for t in tok.subtree):
+        return None
+    return main
+
+
 def _lasting(verb) -> bool:
     """A "for two years" / "for months" duration on the verb."""
     return any(c.dep_ == "prep" and c.lower_ == "for" and any(
@@ -231,6 +255,14 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
     dated = ctx.past_date_for(tok, is_noun)
     if dated is not None:
         return "background", f"dated '{dated.text}'"
+    if not is_noun and any(c.dep_ in {"aux", "auxpass"} and c.lower_ == "had" for c in tok.children) \
+            and not _reported(heads):
+        # "X had been arrested on July 1": before the story's news (not "police said X had
+        # been arrested", a report's tense)
+        return "background", "past perfect"
+    held = _held_aside(tok, is_noun)
+    if held is not None:
+        return "background", f"an aside on one already held ('{tok.text}', then '{held.text}')"
     for h in heads[:3]:
         if h.dep_ == "relcl" and not _forces_who(h) and not _that_clause_misread(h):
             return "background", "relative clause"
@@ -251,6 +283,11 @@ def _custody_begins(verb) -> bool:
     """"X will spend the night in police custody", "will return to pretrial detention for 15
     months", "will spend five years in prison": a certain "will" on going into custody (or
     being in it tonight) is the news, unless a condition follows ("if convicted")."""
+    if lemma(verb) == "take" and any(c.lower_ == "will" for c in verb.children) \
+            and any(c.dep_ == "auxpass" for c in verb.children):
+        # "X will be taken to prison" after a ruling: the custody the ruling begins
+        return any(c.dep_ == "prep" and c.lower_ == "to" and any(
+            o.lemma_.lower() in {"prison", "jail", "custody", "detention"} for o in c.children) for c in verb.children)
     if lemma(verb) not in {"spend", "return", "go"} or not any(c.lower_ == "will" for c in verb.children):
         return False
     if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless", "whether"}

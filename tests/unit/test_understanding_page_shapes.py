@@ -90,3 +90,57 @@ def test_doubled_letters_and_a_closing_h_are_one_spelling():
     assert spelling_key("Maumoon Abdul Gayyoom") == spelling_key("Maumoon Abdul Gayoom")
     assert spelling_key("Abdullah Vell") == spelling_key("Abdulla Vell")
     assert spelling_key("Ana Vell") != spelling_key("Ana Bell")
+
+
+def test_short_fragments_and_a_masthead_are_not_the_lead_or_the_headline():
+    page = ("Thursday, May 02, 2024 | Shawwal 22, 1445 H\nbroken clouds\nweather\nNORVALE\n30°C / 30°C\n"
+            "EDITOR IN CHIEF- JAN VAN DER VELL\n\nNorvale opposition party leader arrested\n\nNo Image\nminus\nplus\n\n"
+            "EASTPORT: A Norvale opposition leader has been arrested in the capital, his party said on Tuesday.\n")
+    _, layout = read_layout("", page)
+    assert page[layout.headline[0]:layout.headline[1]] == "Norvale opposition party leader arrested"
+    assert page[layout.lead_start:].startswith("EASTPORT: A Norvale")
+
+
+@pytest.mark.parametrize("body,fires", [
+    # a former ruler out of power is the protocol's opposition figure; a former minister is not
+    pytest.param("Police arrested former President Tom Vale on Saturday for alleged illicit enrichment.", True,
+                 id="former-president"),
+    pytest.param("Police arrested former Prime Minister Tom Vale on Saturday.", True, id="former-prime-minister"),
+    pytest.param("Police arrested former minister Tom Vale on Saturday.", False, id="former-minister"),
+    # the past perfect is before the news, unless someone reports it
+    pytest.param("On July 1, opposition leader Tom Vale had been arrested by officials of the narcotics force.", False,
+                 id="past-perfect"),
+    pytest.param("Police said on Monday that opposition leader Tom Vale had been arrested.", True,
+                 id="past-perfect-reported"),
+    # an aside on one already held, in a clause about something else
+    pytest.param("Opposition leader Tom Vale, jailed in Norvale, was not present for the ceremony.", False,
+                 id="aside-already-held"),
+    pytest.param("Opposition leader Tom Vale, arrested on Monday, appeared in court on Tuesday.", True,
+                 id="aside-with-its-time"),
+    # custody a ruling begins
+    pytest.param("Opposition leader Tom Vale will be taken to prison after a court denied him bail on Monday.", True,
+                 id="will-be-taken-to-prison"),
+])
+def test_roles_and_tenses(analyzer, body, fires):
+    a = analyzer.analyse("", body, dt.date(2021, 4, 26))
+    assert bool(_reported_opposition(a)) == fires, a.events
+
+
+def test_a_refused_bail_in_the_headline_leaves_the_custody_the_news(analyzer):
+    a = analyzer.analyse("Judge refuses to grant bail, sentences Vell to pre-trial custody",
+                         "Tom Vell, the leader of the opposition party Free Norvale, was detained on July 25.")
+    assert _reported_opposition(a), a.events
+
+
+def test_a_minister_in_office_governs_whatever_his_party_is_nationally(analyzer):
+    # a fictional minister of a real party of the knowledge base (DMK, in opposition nationally since 2014)
+    a = analyzer.analyse("", "Tamil Nadu Electricity Minister Rajan Vell of the DMK was arrested on Wednesday.",
+                         dt.date(2023, 6, 14))
+    assert not _reported_opposition(a), a.events
+
+
+def test_people_affiliated_with_an_opposition_party_are_its_own(analyzer):
+    # a real party of the knowledge base (KMT, in opposition since 2016)
+    a = analyzer.analyse("", "Five individuals affiliated with the Kuomintang (KMT) were indicted on Monday for "
+                             "allegedly forging signatures.", dt.date(2025, 6, 16))
+    assert _reported_opposition(a), a.events

@@ -292,7 +292,6 @@ def party_role_in(words, ctx: FrameContext) -> tuple[str, str] | None:
     return None
 
 
-_MINISTERS = frozenset({"minister", "ministers", "premier"})
 _RULERS = frozenset({"president", "premier", "chancellor", "dictator", "ruler", "strongman"})
 
 
@@ -317,14 +316,6 @@ def role_of(tok, person: str | None, ctx: FrameContext) -> tuple[str, str]:
         # (a "dissident journalist" or "dissident activist" is what the noun says)
         return "opposition", f"title: '{opp}' in '{phrase}'"
     known = ctx.person_roles.get(person) if person else None
-    minister = next((t for t in words if t.lower_ in _MINISTERS and not _former(t)), None)
-    if minister is not None and any(w.lower_.rstrip("-") in FORMER_WORDS or w.lower_ == "shadow" for w in words):
-        minister = None  # "a minister of the ousted government", "shadow finance minister"
-    if known and known[1].startswith(_LISTED) and minister is not None and known[1].endswith(")") \
-            and "(party of " in known[1]:
-        # "Tamil Nadu Electricity Minister X": a minister in office governs, whatever
-        # side his party is on nationally
-        return "government", f"title '{minister.text}' in '{phrase}'"
     if known and known[1].startswith(_LISTED):
         return known  # the watchlist or the knowledge base names this person
     if trade:
@@ -333,8 +324,6 @@ def role_of(tok, person: str | None, ctx: FrameContext) -> tuple[str, str]:
     if opp:
         return "opposition", f"title: '{opp}' in '{phrase}'"
     pr = party_role_in(words, ctx)
-    if pr and minister is not None and pr[0] == "opposition":
-        return "government", f"title '{minister.text}' in '{phrase}'"  # "Minister X of the DMK", as above
     if pr:
         return pr
     if known:

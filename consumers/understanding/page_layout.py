@@ -68,6 +68,12 @@ _FURNITURE = re.compile("|".join([
     r"this archived (?:news )?(?:story|article) is available.{0,400})\W*",
 ])
     , re.IGNORECASE)
+# The words of a navigation bar.
+_NAV_WORDS = frozenset("""
+rss newsletter newsletters contact contacts advertise advertising with us about home login log in sign up
+subscribe subscription register account search menu news world business sport sports opinion video videos
+podcasts podcast epaper e-paper careers privacy policy terms faq help donate shop
+""".split())
 # "date 2017-09-29 Opposition politician ..." and "Updated: 12 March 2017 Police ...":
 # a furniture prefix glued to the first line of text.
 _PREFIX = re.compile(
@@ -127,6 +133,8 @@ def is_furniture(line: str) -> bool:
     if _BYLINE_PLACE.fullmatch(s) and not any(w.lower() in _EVENT_WORDS for w in s.split()):
         return True  # what is left of a byline: "Luke Harding in Moscow", "in Moscow"
     words = _WORD.findall(s)
+    if len(words) >= 2 and all(w.lower() in _NAV_WORDS for w in words):
+        return True  # "RSS   Newsletter   Contact   Advertise with us"
     if words and words[0].lower() == "by" and len(words) <= 10 and len(words) > 1 and words[1][0].isupper() \
             and not s.endswith("."):
         return True  # "By Peter Saramba More by this Author"

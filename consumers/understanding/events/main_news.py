@@ -178,8 +178,13 @@ def main_news(frames: list, doc, sentences, headline_end: int, body_sents, title
     head_sents = [s for s in sentences if s.start < headline_end]
     first_body = body_sents[0] if body_sents else None
     reason = None
+    tops = {x.index for x in [*head_sents, *titles]}
+    freed = next((f for f in frames if f.status == "released" and f.sentence.index in tops), None)
+    if freed is not None:
+        # "Agency arrested and released ex-PM X": the headline's own arrest ends in a release
+        reason = f"headline reports the release ('{freed.details.get('status_reason', '')}')"
     triggers = {(f.sentence.index, f.trigger_start) for f in reported}
-    for s in head_sents:
+    for s in head_sents if reason is None else ():
         span = doc.char_span(s.start, s.end, alignment_mode="expand")
         if span is None:
             continue

@@ -75,15 +75,19 @@ def _reported(heads) -> bool:
 
 
 def _held_aside(tok, is_noun: bool):
-    """"Biscet, jailed in Cuba, was not present": a participle set off by commas on the
-    subject of a clause about something else, with no time of its own, describes one
-    already held. The clause's verb, or None."""
+    """"Biscet, jailed in Cuba, was not present", "moved opposition politicians, arrested
+    earlier this month, to prison": a participle set off by commas on the subject or object
+    of a clause about something else, not dated this week, describes one already held. The
+    clause's verb, or None."""
     if is_noun or tok.dep_ != "acl" or tok.tag_ != "VBN" or tok.i == 0:
         return None
-    subj, main = tok.head, tok.head.head
-    if subj.dep_ not in {"nsubj", "nsubjpass"} or main.pos_ not in {"VERB", "AUX"} or lemma(main) in ARREST_LEMMAS:
+    held, main = tok.head, tok.head.head
+    if held.dep_ not in {"nsubj", "nsubjpass", "dobj"} or main.pos_ not in {"VERB", "AUX"} \
+            or lemma(main) in ARREST_LEMMAS:
         return None
-    if tok.doc[tok.i - 1].text != "," or any(t.ent_type_ in {"DATE", "TIME"} for t in tok.subtree):
+    # "..., arrested on Monday, appeared in court" is this week's news; "..., arrested in a
+    # crackdown earlier this month, to prison" is not
+    if tok.doc[tok.i - 1].text != "," or _this_week(tok):
         return None
     return main
 

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .watchlist import key
 
@@ -120,6 +120,7 @@ class PartyKB:
     _folded: dict[str, dict[str, list[Entry]]] = field(default_factory=dict, repr=False)
     _exact: dict[str, dict[str, list[Entry]]] = field(default_factory=dict, repr=False)
     _spelled: dict[str, list[Entry]] = field(default_factory=dict, repr=False)  # people only
+    _by_country: dict[str, list[tuple[str, Entry]]] = field(default_factory=dict, repr=False)  # parties
 
     def __post_init__(self) -> None:
         for entry in self.people:
@@ -127,6 +128,9 @@ class PartyKB:
                 bucket = self._spelled.setdefault(spelling_key(alias), [])
                 if entry not in bucket:
                     bucket.append(entry)
+        for entry in self.parties:
+            self._by_country.setdefault(key(entry.country), []).extend(
+                (key(a), entry) for a in (entry.name, *entry.aliases))
         for kind, entries in (("party", self.parties), ("person", self.people)):
             folded: dict[str, list[Entry]] = {}
             exact: dict[str, list[Entry]] = {}
@@ -190,6 +194,12 @@ class PartyKB:
         role, evidence = found
         return role, f"{evidence} (party of {entry.name})"
 
+    def in_country(self, country: str | None) -> "PartyKB":
+        """This knowledge base for one story: a name that is ambiguous across countries
+        ("Communist Party", "Labour") is looked up in ``country``, the story's own."""
+        # the view answers every look-up the frame rules make, so it stands in for the KB
+        return self if not country else cast(PartyKB, _StoryKB(self, country))
+
     @staticmethod
     def _role(entry: Entry, on: dt.date) -> tuple[str, str] | None:
         role = entry.role_on(on)
@@ -203,6 +213,9 @@ class PartyKB:
     def aliases(self) -> Iterator[tuple[str, str, str]]:
         """(surface form, 'party' | 'person', canonical name) for every name and alias."""
         seen: set[tuple[str, str, str]] = set()
+        for entry in self.parties:
+            self._by_country.setdefault(key(entry.country), []).extend(
+                (key(a), entry) for a in (entry.name, *entry.aliases))
         for kind, entries in (("party", self.parties), ("person", self.people)):
             for entry in entries:
                 for alias in (entry.name, *entry.aliases):
@@ -221,6 +234,48 @@ class PartyKB:
 
 
 # -- loading --------------------------------------------------------------------------------
+class _StoryKB:
+    """A PartyKB whose role look-ups fall back to one country when a name is ambiguous."""
+
+    def __init__(self, kb: PartyKB, country: str):
+        self._kb, self._country = kb, country
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._kb, name)
+
+    def role_of_party(self, text: str, on: dt.date | None = None,
+                      country: str | None = None) -> tuple[str, str] | None:
+        found = self._kb.role_of_party(text, on, country)
+        if found or country:
+            return found
+        found = self._kb.role_of_party(text, on, self._country)
+        entry = None if found else self._short_name(text)
+        return found or (self._kb._role(entry, on or dt.date.today()) if entry else None)
+
+    def _short_name(self, text: str) -> Entry | None:
+        """The one party of the story's country whose name begins with ``text`` (two words
+        or more): "Communist Party" in a story on Russia."""
+        k = key(text)
+        if len(k.split()) < 2:
+            return None
+        hits = {id(e): e for a, e in self._kb._by_country.get(key(self._country), ()) if a.startswith(k + " ")}
+        return next(iter(hits.values())) if len(hits) == 1 else None
+
+    def role_of_person(self, text: str, on: dt.date | None = None,
+                       country: str | None = None) -> tuple[str, str] | None:
+        return self._kb.role_of_person(text, on, country) or (
+            None if country else self._kb.role_of_person(text, on, self._country))
+
+
+def story_country(mentions, countries: set[str]) -> str | None:
+    """The country a story names most often among its places (first named on a tie)."""
+    seen: dict[str, int] = {}
+    for m in mentions:
+        if m.label == "GPE" and m.canonical in countries:
+            seen[m.canonical] = seen.get(m.canonical, 0) + 1
+    return max(seen, key=lambda c: seen[c]) if seen else None  # dicts keep first-seen order on ties
+
+
 def _date(value: Any, end: bool, where: str) -> dt.date | None:
     if value is None:
         return None

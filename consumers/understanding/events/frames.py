@@ -17,7 +17,7 @@ import re
 from ..genders import person_genders
 from ..model import EventFrame
 from ..page_layout import is_title_case
-from ..party_kb import PartyKB
+from ..party_kb import PartyKB, story_country
 from ..titles import PERSON_NOUNS
 from ..watchlist import EMPTY, Watchlist
 from .arguments import is_person, noun_args, place_time, resolve_target, state_args, term_args, verb_args
@@ -162,6 +162,7 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
                 on: dt.date | None = None) -> tuple[EventFrame, ...]:
     """All arrest-family frames in a parsed document; roles as of ``on`` (default today)."""
     kb = kb or PartyKB()
+    kb = kb.in_country(story_country(mentions, kb.countries()))  # "Communist Party" in a story on Russia
     party_roles, person_roles = doc_roles(doc, mentions, entities, watchlist, kb, on)
     body_sents = [s for s in sentences if s.start >= headline_end]
     lead = {s.index for s in sentences if s.start < headline_end}

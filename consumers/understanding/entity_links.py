@@ -70,10 +70,18 @@ def link_people(cands: list, labels: dict[str, str], link: dict[str, str], known
                 link.setdefault(c.key, canon_key)
     by_last: dict[str, set[str]] = defaultdict(set)
     by_first: dict[str, set[str]] = defaultdict(set)
+    by_tail: dict[str, set[str]] = defaultdict(set)  # the last two words of longer names
     for p in persons:
         by_last[p.split()[-1]].add(p)
         by_first[p.split()[0]].add(p)
+        if len(p.split()) >= 3:
+            by_tail[" ".join(p.split()[-2:])].add(p)
     for c in cands:
+        tail = by_tail.get(c.key, set())
+        if c.key not in link and len(tail) == 1 and labels.get(c.key) in {"PERSON", None}:
+            # a two-word surname repeated alone: "Zaki Bani Rsheid ... Bani Rsheid"
+            link[c.key] = next(iter(tail))
+            continue
         if c.key in link or c.key in persons:
             continue
         words = c.key.split()

@@ -300,6 +300,12 @@ def state_args(tok):
             # "will carry out her sentence for corruption under house arrest": the state
             # hung on a noun of the verb's object
             targets = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if not targets and gov.pos_ == "NOUN":
+        # "X received sentences of ten years in prison", "will serve five years in jail":
+        # the one who receives or serves the term
+        verb = _verb_above(gov)
+        if verb.lemma_.lower() in {"receive", "get", "serve"}:
+            targets = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
     return [x for t in targets for x in _expand_conj(t)], None
 
 

@@ -181,6 +181,12 @@ def _title_before_comma(doc, span) -> str | None:
     return None
 
 
+# The heads of a description that may name a politician ("Brotherhood leader"), not "a man".
+_POLITICAL_HEADS = frozenset({"leader", "politician", "lawmaker", "mp", "chief", "head", "chairman", "chairwoman",
+                              "chair", "president", "secretary-general", "deputy", "official", "figure",
+                              "candidate", "minister", "senator", "governor", "mayor", "spokesman", "spokesperson"})
+
+
 def resolve_descriptions(frames: list, window: int = 1 << 30) -> list:
     """"Police arrest opposition leader" over "... arrested opposition leader Kem Sokha":
     a frame about one unnamed person ("the opposition leader") is about the story's
@@ -190,6 +196,8 @@ def resolve_descriptions(frames: list, window: int = 1 << 30) -> list:
     for f in frames:
         if f.target and f.details.get("target_kind") in {"person", "pronoun"}:
             named.setdefault(f.target_role, set()).add(f.target)
+    everyone = {f.target: f.target_role for f in frames  # named near the lead
+                if f.target and f.details.get("target_kind") in {"person", "pronoun"} and f.sentence.index <= window}
     near: dict[str, set[str]] = {}  # the same, named in the lead or just after it
     for f in frames:
         if f.target and f.details.get("target_kind") in {"person", "pronoun"} and f.sentence.index <= window:
@@ -201,10 +209,18 @@ def resolve_descriptions(frames: list, window: int = 1 << 30) -> list:
         if len(who) > 1 and len(near.get(f.target_role, ())) == 1:
             who = near[f.target_role]  # "The jailed leader ..." then "Demirtas, the co-leader ..."
             which = f"the only {f.target_role} target named by the lead"
+        role = f.target_role
+        if f.details.get("describes_person") and not who and role == "unknown" and len(everyone) == 1 \
+                and f.details.get("target_head") in _POLITICAL_HEADS:
+            # "Brotherhood leader indicted" over "Zaki Bani Rsheid, the Brotherhood's deputy
+            # leader": a description the story gives no side is its only named target
+            ((name, role),) = everyone.items()
+            who, which = {name}, f"the story's only named target ({role})"
         if f.details.get("describes_person") and len(who) == 1:
             (name,) = who
             phrase = f.details["target_phrase"]
-            f = replace(f, target=name, role_evidence=f"{f.role_evidence}; '{phrase}' is {name}, {which}",
+            f = replace(f, target=name, target_role=role,
+                        role_evidence=f"{f.role_evidence}; '{phrase}' is {name}, {which}",
                         details={**f.details, "target_kind": "description"})
         out.append(f)
     return out

@@ -54,10 +54,22 @@ def np_words(tok, limit: int = 14) -> list:
 
 
 
+# "secretary general", "attorney general": offices, not army ranks
+_CIVIL_GENERALS = frozenset({"secretary", "attorney", "solicitor", "inspector", "director", "governor", "consul",
+                             "auditor", "comptroller", "surgeon", "postmaster", "accountant"})
+
+
+def trade_of(t) -> str | None:
+    """The role a noun names (PROFESSION_OF), but not the "general" of "secretary general"."""
+    if t.lower_ in {"general", "generals"} and t.i > 0 and t.doc[t.i - 1].lower_.rstrip("-") in _CIVIL_GENERALS:
+        return None
+    return PROFESSION_OF.get(t.lower_)
+
+
 def profession(words) -> tuple[str, str] | None:
     """(role, noun) when a phrase names what its person is: journalist, activist, ..."""
     for t in sorted(words, key=lambda w: w.i):
-        role = PROFESSION_OF.get(t.lower_)
+        role = trade_of(t)
         if role and t.pos_ in {"NOUN", "PROPN"}:
             return role, t.text
         if t.lower_ in {"lawyer", "lawyers", "attorney"} and any(c.lower_ == "rights" for c in t.children):
@@ -455,7 +467,8 @@ def _own_group_role(tok, ctx: FrameContext) -> tuple[str, str]:
         return "crowd", f"group noun '{tok.text}'"
     if head == "member" and _many(tok):
         return "crowd", f"rank and file: '{tok.text}' by the score"  # "around 20 members of the NLD"
-    trade = PROFESSION_OF.get(tok.lower_) or PROFESSION_OF.get(head)
+    trade = trade_of(tok) if tok.lower_ in {"general", "generals"} else \
+        PROFESSION_OF.get(tok.lower_) or PROFESSION_OF.get(head)
     if trade is None and (head in PERSON_NOUNS or tok.lower_ in PERSON_NOUNS):
         trade = (profession(words) or (None, ""))[0]  # "the editor-in-chief"
     if trade and not any(t.lower_ in EXPLICIT_OPPOSITION for t in words):

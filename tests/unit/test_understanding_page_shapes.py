@@ -157,3 +157,27 @@ def test_an_aside_on_the_object_of_another_verb(analyzer):
     a = analyzer.analyse("", "The ruling junta has moved opposition politicians, arrested in a crackdown earlier "
                              "this month, to prison.")
     assert not _reported_opposition(a), a.events
+
+
+def test_an_ambiguous_party_name_is_looked_up_in_the_story_country(analyzer):
+    # a real party of the knowledge base (the Communist Party of the Russian Federation)
+    a = analyzer.analyse("", "A veteran Communist Party lawmaker has been detained on charges of illegal hunting "
+                             "in central Russia, police said Friday.", dt.date(2021, 10, 29))
+    assert _reported_opposition(a), a.events
+
+
+def test_the_one_who_receives_a_prison_term(analyzer):
+    a = analyzer.analyse("", "Presidential candidate Tom Vale and two co-accused have received heavy sentences of "
+                             "ten years in prison by the special court on Tuesday.")
+    assert [f.target for f in _reported_opposition(a)] == ["Tom Vale"], a.events
+
+
+def test_a_secretary_general_is_no_army_general(analyzer):
+    a = analyzer.analyse("", "The secretary general of the opposition Unity Party was arrested on Saturday.")
+    assert all(f.target_role != "military" for f in a.events), a.events
+
+
+def test_a_two_word_surname_alone_is_the_full_name(analyzer):
+    a = analyzer.analyse("", "Tom Bani Vell, the party's deputy leader, spoke on Monday. Bani Vell was arrested "
+                             "later that day.")
+    assert {e.canonical for e in a.entities if e.label == "PERSON"} == {"Tom Bani Vell"}, a.entities

@@ -181,3 +181,11 @@ def test_a_two_word_surname_alone_is_the_full_name(analyzer):
     a = analyzer.analyse("", "Tom Bani Vell, the party's deputy leader, spoke on Monday. Bani Vell was arrested "
                              "later that day.")
     assert {e.canonical for e in a.entities if e.label == "PERSON"} == {"Tom Bani Vell"}, a.entities
+
+
+def test_a_headline_term_in_years_and_a_founder_of_an_opposition_party(analyzer):
+    a = analyzer.analyse("Norvale Opposition Figure Gets 26 Years",
+                         "Convicted of corruption, Tom Vale was arrested shortly after setting up an opposition party.")
+    assert {f.action for f in _reported_opposition(a)} == {"jail", "arrest"}, a.events
+    b = analyzer.analyse("", "Convicted of corruption, Tom Vale was arrested shortly after setting up a new party.")
+    assert not _reported_opposition(b), b.events

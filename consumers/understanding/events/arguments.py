@@ -360,6 +360,8 @@ def term_args(tok):
             targets += [o for o in p.children if o.dep_ == "pobj" and o.pos_ in {"NOUN", "PROPN", "PRON"}
                         and o.lemma_.lower() not in _NOT_RECIPIENTS]
     agent = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if verb.lemma_.lower() in {"get", "receive"} and agent is not None:
+        targets, agent = [agent, *targets], None  # "X gets 26 years": the one who gets it
     return [x for t in dict.fromkeys(targets) for x in _expand_conj(t)], agent
 
 

@@ -148,6 +148,12 @@ def _sent_to_jail(tok, lem: str) -> bool:
     return STATE_NOUNS.get(lem) == "jail" and tok.head.lower_ == "to" and lemma(tok.head.head) == "send"
 
 
+def _headline_years(tok, lem: str, headline_end: int) -> bool:
+    """A headline's term in years: "Opposition figure gets 26 years", "X handed 10 years"."""
+    return tok.idx < headline_end and lem in {"year", "month"} and any(c.dep_ == "nummod" for c in tok.children) \
+        and lemma(tok.head) in TERM_VERBS | {"get", "receive"}
+
+
 def _headline_passive(tok) -> bool:
     """Headlines drop the auxiliary: "X arrested", "X detained over protests" are
     passives whose subject is the one arrested. An active past ("Police arrested")
@@ -227,8 +233,10 @@ def find_frames(doc, text: str, sentences, mentions, entities, headline_end: int
                 # a headline verb parsed as a noun: "Tanzanian police arrest Chadema leader X"
                 targets = [c for c in tok.children if c.dep_ == "appos"]
                 is_noun = not targets
-        elif tok.pos_ == "NOUN" and lem in TERM_NOUNS and tok.dep_ in {"dobj", "nsubjpass"} \
-                and lemma(tok.head) in TERM_VERBS and any(t.lower_ in {"prison", "jail", "life"} for t in tok.subtree):
+        elif tok.pos_ == "NOUN" and tok.dep_ in {"dobj", "nsubjpass"} and (
+                lem in TERM_NOUNS and lemma(tok.head) in TERM_VERBS
+                and any(t.lower_ in {"prison", "jail", "life"} for t in tok.subtree)
+                or _headline_years(tok, lem, headline_end)):
             # "Tunisia hands prison terms to dozens of opposition figures", "X were given life sentences"
             action = "jail"
             targets, agent = term_args(tok)

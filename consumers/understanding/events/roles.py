@@ -174,6 +174,11 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
             # "Imamoglu is Erdogan's main political rival"
             ctx_words += [w for c in root.head.children if c.dep_ == "attr" for w in np_words(c)]
         opp = has_opposition(ctx_words)
+        founded = _founded(root.head) if m.label == "PERSON" and root.dep_ in {"nsubj", "nsubjpass"} else []
+        if not opp and has_opposition(founded) and m.canonical not in person_roles:
+            # "X was arrested shortly after setting up an opposition party"
+            party = " ".join(t.text for t in sorted(founded, key=lambda t: t.i))
+            person_roles[m.canonical] = ("opposition", f"document: {m.text} founded '{party}'")
         if opp and m.label != "PERSON" and opp.lower() not in OPPOSITION_WORDS:
             opp = None  # "critics of the Vietnamese government" says nothing about "Vietnamese"
         if opp and opp.lower() not in EXPLICIT_OPPOSITION and profession(ctx_words):
@@ -231,6 +236,20 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
                         person_roles[e.canonical] = known
                     break
     return party_roles, person_roles
+
+
+_FOUNDING = frozenset({"set", "found", "form", "launch", "establish", "create", "start", "co-found"})
+
+
+def _founded(verb) -> list:
+    """The words of the party the subject of ``verb`` founds in a clause under it ("after
+    setting up an opposition party"), or nothing."""
+    for t in verb.subtree:
+        if t.lemma_.lower() in _FOUNDING and t.pos_ == "VERB" and t.dep_ in {"pcomp", "advcl", "conj", "xcomp", "ROOT"}:
+            for o in t.children:
+                if o.dep_ == "dobj" and o.lemma_.lower() in {"party", "movement", "alliance", "coalition", "bloc"}:
+                    return np_words(o)
+    return []
 
 
 def _first_words(doc, mentions) -> Iterator[str]:

@@ -30,7 +30,8 @@ from .lexicon import (
     AIM_VERBS, CHARGE_CRIMES, CUSTODY_FORCES, CUSTODY_VERBS, NOUN_ACTIONS, PHRASAL_CUSTODY,
     SENTENCE_TERMS, STATE_NOUNS, STATE_PREPS, SURRENDER_TO, TERM_NOUNS, TERM_VERBS, VERB_ACTIONS, WARRANT_NOUNS,
 )
-from .roles import doc_roles, group_role, np_words, role_of
+from .group_roles import group_role
+from .roles import doc_roles, np_words, role_of
 from .main_news import first_word, follow_up, main_news
 from .status import status_of
 

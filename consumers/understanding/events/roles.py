@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from itertools import chain
 
 from ..party_kb import PartyKB
-from ..titles import GOVERNMENT_WORDS, OPPOSITION_WORDS, PERSON_NOUNS
+from ..titles import GOVERNMENT_WORDS, OPPOSITION_WORDS
 from ..watchlist import Watchlist
 from .index import FrameContext
 from .lexicon import (
-    CANDIDACY_WORDS, CANDIDATE_NOUNS, CRITIC_NOUNS, CRITICIZED, CROWD_NOUNS, DEPUTY_NOUNS, FIGURE_NOUNS, FORMER_WORDS,
-    LOCAL_OFFICES, MEDIA_NOUNS, MEMBERSHIP_VERBS, PROFESSION_OF, QUANTITY_NOUNS, RULING_WORDS, STAFF_NOUNS,
+    CANDIDACY_WORDS, CANDIDATE_NOUNS, CRITIC_NOUNS, CRITICIZED, DEPUTY_NOUNS, FIGURE_NOUNS, FORMER_WORDS,
+    LOCAL_OFFICES, MEMBERSHIP_VERBS, PROFESSION_OF, RULING_WORDS,
 )
 
 # Words that say opposition outright, which outrank a profession ("opposition activist").
@@ -77,7 +77,7 @@ def profession(words) -> tuple[str, str] | None:
     return None
 
 
-def _former(title) -> bool:
+def is_former(title) -> bool:
     """"former interior minister", "ex-premier": an office no longer held."""
     mods = [c for c in title.children if c.dep_ in {"amod", "compound", "advmod"}]
     if title.dep_ == "conj" and title.head.i < title.i:
@@ -206,7 +206,7 @@ def doc_roles(doc, mentions, entities, watchlist: Watchlist, kb: PartyKB | None 
                 person_roles[m.canonical] = trades[m.canonical]
         if m.label == "PERSON" and m.canonical not in person_roles:
             gov = [t for t in ctx_words if t.lower_ in GOVERNMENT_WORDS and t.lower_ not in LOCAL_OFFICES
-                   and not _former(t)]
+                   and not is_former(t)]
             if gov and not opp:
                 person_roles[m.canonical] = ("government", f"title '{gov[0].text}'")
     for name in critics & trades.keys():
@@ -329,7 +329,7 @@ _RULERS = frozenset({"president", "premier", "chancellor", "dictator", "ruler", 
 def _former_ruler(t) -> bool:
     """"former president", "ex-premier", "former Prime Minister"."""
     prime = t.lower_ == "minister" and t.i > 0 and t.doc[t.i - 1].lower_ == "prime"
-    return (t.lower_ in _RULERS or prime) and _former(t)
+    return (t.lower_ in _RULERS or prime) and is_former(t)
 
 
 def role_of(tok, person: str | None, ctx: FrameContext) -> tuple[str, str]:
@@ -359,14 +359,14 @@ def role_of(tok, person: str | None, ctx: FrameContext) -> tuple[str, str]:
         return pr
     if known:
         return known
-    deputy = _deputy_of(tok, ctx)
+    deputy = deputy_of(tok, ctx)
     if deputy:
         return deputy
-    owner = _its_party(tok, ctx)
+    owner = its_party(tok, ctx)
     if owner:
         return owner
     gov = [t for t in words if t.lower_ in GOVERNMENT_WORDS and t.lower_ not in LOCAL_OFFICES
-           and not _former(t)]
+           and not is_former(t)]
     if gov:
         return "government", f"title '{gov[0].text}'"
     ruler = next((t for t in words if _former_ruler(t)), None)
@@ -377,7 +377,7 @@ def role_of(tok, person: str | None, ctx: FrameContext) -> tuple[str, str]:
 
 
 
-def _deputy_of(tok, ctx: FrameContext) -> tuple[str, str] | None:
+def deputy_of(tok, ctx: FrameContext) -> tuple[str, str] | None:
     """"Guaido's deputy", "an aide to Navalny", "the acting leader of Sharif's party":
     one who works for an opposition figure or leads that figure's party."""
     heads = [t for t in [tok, *[c for c in tok.children if c.dep_ in {"appos", "compound"}]]
@@ -397,7 +397,7 @@ def _deputy_of(tok, ctx: FrameContext) -> tuple[str, str] | None:
     return None
 
 
-def _its_party(tok, ctx: FrameContext) -> tuple[str, str] | None:
+def its_party(tok, ctx: FrameContext) -> tuple[str, str] | None:
     """"... a crackdown on the main opposition party, arresting its vice-president X":
     "its" is the organisation named last before it in the sentence."""
     words = np_words(tok) + [c for c in tok.children if c.dep_ == "poss"]
@@ -412,104 +412,3 @@ def _its_party(tok, ctx: FrameContext) -> tuple[str, str] | None:
                 return "opposition", f"'{its.text}' is '{' '.join(t.text for t in sorted(phrase, key=lambda t: t.i))}'"
             return party_role_in(phrase, ctx)
     return None
-
-
-def group_role(tok, ctx: FrameContext) -> tuple[str, str]:
-    """Role of an unnamed group ("three opposition lawmakers"): only figures count as
-    opposition; crowds of supporters or protesters are a different story. A group
-    listed with an opposition group shares the event: "Opposition figures, ex-diplomat
-    detained" (the parser makes the last of the list the target)."""
-    role = _own_group_role(tok, ctx)
-    if role[0] != "unknown":
-        return role
-    for other in _listed_with(tok):
-        theirs = _own_group_role(other, ctx)
-        if theirs[0] == "opposition":
-            return "opposition", f"{theirs[1]}, listed with '{tok.text}'"
-    return role
-
-
-def _listed_with(tok) -> list:
-    """The nouns coordinated or in apposition with ``tok``, one level up and down."""
-    out = [c for c in tok.children if c.dep_ in {"conj", "appos"} and c.pos_ in {"NOUN", "PROPN"}]
-    if tok.dep_ in {"conj", "appos"} and tok.head.pos_ in {"NOUN", "PROPN"}:
-        out.append(tok.head)
-    return out
-
-
-def media_staff(tok) -> str | None:
-    """"the top staff of Cumhuriyet daily", "people working for the newspaper": the
-    outlet noun (a newsroom's staff are its journalists)."""
-    if tok.lemma_.lower() not in STAFF_NOUNS and tok.lower_ not in STAFF_NOUNS:
-        return None
-    preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in {"of", "at", "from", "for"}]
-    preps += [p for c in tok.children if c.dep_ in {"acl", "relcl", "ccomp"} and c.lemma_.lower() == "work"
-              for p in c.children if p.dep_ == "prep" and p.lower_ in {"for", "at"}]
-    if tok.dep_ == "nsubj" and tok.head.lemma_.lower() == "work":  # "people working for ..." parsed upside down
-        preps += [p for p in tok.head.children if p.dep_ == "prep" and p.lower_ in {"for", "at"}]
-    for p in preps:
-        for o in p.children:
-            after = o.doc[o.i + 1] if o.i + 1 < len(o.doc) else None
-            if o.dep_ == "pobj" and (o.lemma_.lower() in MEDIA_NOUNS or o.pos_ == "PROPN" and after is not None
-                                     and after.lower_ in MEDIA_NOUNS):  # "of Cumhuriyet daily" (an adverb?)
-                return o.text
-    return None
-
-
-_BY_THE_SCORE = frozenset({"dozens", "hundreds", "scores", "thousands"})
-_AFFILIATED = frozenset({"affiliated", "linked", "associated", "belonging"})
-
-
-def _many(tok) -> bool:
-    """Ten or more, or "dozens of": "Around 20 members", "hundreds of members"."""
-    for c in tok.children:
-        if c.dep_ == "nummod":
-            digits = c.text.replace(",", "")
-            if digits.isdigit() and int(digits) >= 10 or c.lower_ in _BY_THE_SCORE:
-                return True
-    return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in _BY_THE_SCORE
-
-
-def _own_group_role(tok, ctx: FrameContext) -> tuple[str, str]:
-    words = np_words(tok)
-    head = tok.lemma_.lower()
-    if head in QUANTITY_NOUNS or tok.pos_ == "NUM":
-        # "dozens of opposition figures", "two of the party's leaders": the group is the "of"
-        inner = next((o for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
-                      for o in c.children if o.dep_ == "pobj"), None)
-        if inner is not None:
-            return _own_group_role(inner, ctx)
-    outlet = media_staff(tok)
-    if outlet and not any(t.lower_ in EXPLICIT_OPPOSITION for t in words):
-        return "journalist", f"group '{tok.text}' of a news outlet ('{outlet}')"
-    if head in CROWD_NOUNS or tok.lower_ in CROWD_NOUNS:
-        return "crowd", f"group noun '{tok.text}'"
-    if head == "member" and _many(tok):
-        return "crowd", f"rank and file: '{tok.text}' by the score"  # "around 20 members of the NLD"
-    trade = trade_of(tok) if tok.lower_ in {"general", "generals"} else \
-        PROFESSION_OF.get(tok.lower_) or PROFESSION_OF.get(head)
-    if trade is None and (head in PERSON_NOUNS or tok.lower_ in PERSON_NOUNS):
-        trade = (profession(words) or (None, ""))[0]  # "the editor-in-chief"
-    if trade and not any(t.lower_ in EXPLICIT_OPPOSITION for t in words):
-        return trade, f"group noun '{tok.text}'"  # "three journalists", "two soldiers"
-    opp = has_opposition(words)
-    if opp and (head in FIGURE_NOUNS or tok.lower_ in FIGURE_NOUNS):
-        phrase = " ".join(t.text for t in sorted(words, key=lambda t: t.i) if not t.is_space)
-        return "opposition", f"group '{phrase}'"
-    owner = [c for c in tok.children if c.dep_ == "poss"]
-    if owner and owner[0].lower_ == "whose" and tok.head.dep_ == "relcl":
-        owner = [tok.head.head]  # "the HDP, whose leaders have been jailed"
-    pr = party_role_in(words + owner, ctx)
-    if pr and (head in FIGURE_NOUNS or tok.lower_ in FIGURE_NOUNS):
-        return pr
-    tie = [w for c in tok.children if c.dep_ == "acl" and c.lower_ in _AFFILIATED for w in c.subtree]
-    tied = party_role_in(tie, ctx) if tie and not _many(tok) else None
-    if tied:
-        return tied  # "five individuals affiliated with the KMT": the party's own people
-    deputy = _deputy_of(tok, ctx) or _its_party(tok, ctx)  # "police arrested their campaign managers"
-    if deputy:
-        return deputy
-    if any(t.lower_ in GOVERNMENT_WORDS and not _former(t) for t in words):
-        return "government", "group of officials"  # not "former ministers": out of office
-    return "unknown", "unnamed group"
-

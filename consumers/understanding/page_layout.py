@@ -64,6 +64,8 @@ _FURNITURE = re.compile("|".join([
     r"(?:ap|afp|reuters|getty|file|epa) (?:image|photo|picture)s?|"
     r"this (?:article|story|report) (?:is|was) from .{0,40}|story highlights|highlights|"
     r"back to top|top of page|breaking news|exclusive|send to|save story|save|leer en español|"
+    r"unlimited (?:digital )?access\b.{0,100}|get it now|subscribe now.{0,60}|already a subscriber.{0,60}|"
+    r"[\w .'&-]{2,60} logo|"
     r"\d+\s+(?:photos?|videos?|images?)|estimated read time.{0,30}|"
     r"this archived (?:news )?(?:story|article) is available.{0,400})\W*",
 ])

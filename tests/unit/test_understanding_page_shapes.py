@@ -189,3 +189,20 @@ def test_a_headline_term_in_years_and_a_founder_of_an_opposition_party(analyzer)
     assert {f.action for f in _reported_opposition(a)} == {"jail", "arrest"}, a.events
     b = analyzer.analyse("", "Convicted of corruption, Tom Vale was arrested shortly after setting up a new party.")
     assert not _reported_opposition(b), b.events
+
+
+@pytest.mark.parametrize("body", [
+    "The opposition Unity Party on Tuesday suspended its part in the talks, citing the detention of its leader "
+    "Tom Vale.",
+    "The move follows the arrest of opposition leader Tom Vale on Monday.",
+])
+def test_a_reason_cited_or_an_event_followed_is_before_the_news(analyzer, body):
+    assert not _reported_opposition(analyzer.analyse("", body)), body
+
+
+def test_a_paywall_promotion_and_a_logo_line_are_furniture():
+    from consumers.understanding.page_layout import is_furniture
+
+    assert is_furniture("Unlimited access to premium stories for as low as $12.95 /mo.")
+    assert is_furniture("Get It Now")
+    assert is_furniture("Norvale Star-Advertiser logo")

@@ -92,6 +92,17 @@ def _held_aside(tok, is_noun: bool):
     return main
 
 
+def _what_it_follows(tok, heads) -> bool:
+    """The noun is (a conjunct of) the object of "follow", through nouns only."""
+    for below, h in zip(heads, heads[1:5]):
+        if h.pos_ in {"VERB", "AUX"}:
+            return lemma(h) == "follow" and below.dep_ in {"dobj", "conj"} and not any(
+                c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in {"police", "officers"} for c in h.children)
+        if below.dep_ not in {"conj", "dobj", "pobj", "prep", "appos"}:
+            return False
+    return False
+
+
 def _lasting(verb) -> bool:
     """A "for two years" / "for months" duration on the verb."""
     return any(c.dep_ == "prep" and c.lower_ == "for" and any(
@@ -149,6 +160,12 @@ def status_of(tok, is_noun: bool, sentence: Sentence, ctx: FrameContext,
             and tok.head.head.lemma_.lower() in PROTEST_LEMMAS:
         # "students protested against the arrest of an opposition lawmaker": it came before
         return "background", f"'{tok.head.head.text} {tok.head.text}' the {tok.text}"
+    if is_noun and tok.dep_ == "dobj" and tok.head.lemma_.lower() == "cite":
+        # "suspended its participation, citing the detention of its officials": a reason given
+        return "background", f"'{tok.head.text}' the {tok.text}"
+    if is_noun and _what_it_follows(tok, heads):
+        # "The move follows weeks of tensions ... and the arrest of senior figures": before the news
+        return "background", "what the news follows"
     if is_noun and tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in MEMORIAL_NOUNS:
         # "marked the fifth anniversary of his arrest": a date remembered
         return "background", f"the '{tok.head.head.text}' of the {tok.text}"

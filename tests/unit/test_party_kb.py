@@ -277,3 +277,12 @@ def test_every_country_of_the_labelled_sets_is_in_the_knowledge_base():
     known = {e.country for e in kb.parties} | {e.country for e in kb.people}
     assert countries - known - {"-"} == set()
 
+
+
+
+def test_no_two_people_of_a_country_share_a_spelling_key():
+    # "Gayyoom" / "Gayoom": a transliterated twin makes each look-up ambiguous, so neither resolves
+    from consumers.understanding.party_kb import spelling_key
+
+    keys = [(spelling_key(e.name), key(e.country)) for e in kb().people]
+    assert not {k for k in keys if keys.count(k) > 1}

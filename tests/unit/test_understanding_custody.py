@@ -67,6 +67,9 @@ SHAPES = [
                  id="last-month"),
     pytest.param("Opposition MP Ana Vell has been further remanded till tomorrow, the court said. Vell was arrested "
                  "on March 17.", False, id="further-remanded"),
+    pytest.param("Opposition leader Ana Vell, who was arrested on charges of misusing state vehicles, has been further "
+                 "remanded until February 20. The Unity Front leader was arrested by the police on January 10.", False,
+                 id="relative-history-then-further-remanded"),
 ]
 
 

@@ -81,7 +81,9 @@ def first_word(frames: list, lead_ids: frozenset) -> list:
     not a new one."""
     first: dict[str, EventFrame] = {}
     for f in sorted(frames, key=lambda f: f.trigger_start):
-        if f.target and f.sentence.index in lead_ids:
+        if f.target and f.sentence.index in lead_ids and f.status != "background":
+            # (a relative clause's history, "X, who was arrested on ..., has been further
+            # remanded", is not the first word on X)
             first.setdefault(f.target, f)
     out = []
     for f in frames:

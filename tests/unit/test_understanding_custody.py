@@ -83,7 +83,7 @@ def test_custody_shapes(analyzer, body, fires):
 @pytest.mark.parametrize("when,fires", [
     ("on October 5, 2023", True), ("on 29 September 2023", True), ("on Thursday", True),
     ("on March 3, 2023", False), ("in 2023", False), ("in 2019", False), ("two years ago", False),
-    ("last August", False), ("last week", True),
+    ("last August", False), ("last week", True), ("two days ago", True), ("two years ago", False),
 ])
 def test_dated_lead_against_the_story_date(analyzer, when, fires):
     a = analyzer.analyse("", f"Police arrested opposition leader Ana Vell {when}, her party said.",
@@ -150,3 +150,8 @@ def test_in_absentia_is_no_custody(analyzer, headline, body):
 def test_who_goes_into_house_arrest(analyzer, headline, body):
     a = analyzer.analyse(headline, body)
     assert [f.target for f in _reported_opposition(a)] == ["Ana Vell"], a.events
+
+
+def test_a_span_of_years_is_a_tenure_not_the_date(analyzer):
+    a = analyzer.analyse("", "Police arrested Tom Vale, opposition leader and president 2006-2019, on Monday.")
+    assert _reported_opposition(a), a.events

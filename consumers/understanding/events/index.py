@@ -8,6 +8,7 @@ each lookup is a dict hit or a bisection.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_left, bisect_right
 
 from ..model import Mention, Sentence
@@ -41,12 +42,19 @@ def _calendar(ent) -> tuple[int | None, int | None]:
     return year, month
 
 
+_YEAR_SPAN = re.compile(r"\b(?:19|20)\d\d\s*[-\u2013/]\s*(?:(?:19|20)\d\d|\d\d)\b")
+
+
 def _is_dated(ent, on: dt.date | None = None) -> bool:
     """A date that places an event in the past: a year, "... ago", "last year". Against
     the story's date ``on``, a month of a year that is this month or the last is not past
     ("arrested on October 5, 2023" in a story of October 6); an older one is."""
+    if re.search(r"\b(?:days?|hours?|minutes?|nights?)\s+ago\b", ent.text):
+        return False  # "two days ago": this week's news
     if "ago" in ent.text or "last year" in ent.text or "last month" in ent.text:
         return True
+    if _YEAR_SPAN.search(ent.text):
+        return False  # "president 2006-2019", "an MP in 1993-97": a tenure, not when it happened
     year, month = _calendar(ent)
     if month is not None and any(t.lower_ == "last" for t in ent):
         return True  # "arrested last August": a month gone by, not this week's

@@ -291,6 +291,8 @@ def cut_span(text: str, span: Span | None) -> tuple[str, str]:
 
 
 def _pages(items: list[Item], cache_dir: Path, spans: Mapping[str, Span]) -> None:
+    from consumers.understanding.page_date import page_date
+
     for item in items:
         path = page_cache_path(item.ref, cache_dir)
         if not path.exists():
@@ -303,6 +305,8 @@ def _pages(items: list[Item], cache_dir: Path, spans: Mapping[str, Span]) -> Non
             item.headline, item.body = cut_span(text, spans.get(item.id))
         else:  # the analyzer has to find the headline in the page text itself
             item.headline, item.body = "", text
+            # the page's own date line dates it better than the label's year (1 July)
+            item.published = page_date(text) or item.published
 
 
 def load_texts(items: list[Item], eval_data: Path | str = EVAL_DATA, cache_dir: Path | str = PAGES_CACHE,

@@ -19,6 +19,7 @@ from .limits import DEFAULT_CAPS, Caps, bound, pipe_chunks
 from .model import Analysis, Sentence
 from .party_kb import PartyKB, load_party_kb
 from .watchlist import EMPTY, Watchlist, load_watchlist
+from .page_date import page_date
 from .page_layout import is_title_case, read_layout, truecase_title
 from .wire_text import blank, case_map, is_caps_line, normalise_body, normalise_headline, truecase_line
 
@@ -171,8 +172,9 @@ class Analyzer:
         layout = original[:len(clean)]  # the analysed part of the original, same length as the doc
         mentions, ents = entity_mod.extract(doc, layout, wl.people)
         sentences = sentences_of(doc, layout)
+        # a page that came without a publication date is dated by its own date line
         frames = find_frames(doc, layout, sentences, mentions, ents, headline_end, dateline, wl,
-                             kb=self.parties, on=on)
+                             kb=self.parties, on=on or page_date(layout))
         if any(n.startswith(NOT_ENGLISH) for n in notes) and not any(
                 f.status == "reported" and f.target for f in frames):
             # the English parse of foreign copy finds next to nothing: cue words as well

@@ -213,9 +213,6 @@ class PartyKB:
     def aliases(self) -> Iterator[tuple[str, str, str]]:
         """(surface form, 'party' | 'person', canonical name) for every name and alias."""
         seen: set[tuple[str, str, str]] = set()
-        for entry in self.parties:
-            self._by_country.setdefault(key(entry.country), []).extend(
-                (key(a), entry) for a in (entry.name, *entry.aliases))
         for kind, entries in (("party", self.parties), ("person", self.people)):
             for entry in entries:
                 for alias in (entry.name, *entry.aliases):

@@ -286,3 +286,11 @@ def test_no_two_people_of_a_country_share_a_spelling_key():
 
     keys = [(spelling_key(e.name), key(e.country)) for e in kb().people]
     assert not {k for k in keys if keys.count(k) > 1}
+
+
+def test_listing_the_aliases_leaves_the_country_index_as_it_was():
+    kb = load_party_kb()
+    before = sum(len(v) for v in kb._by_country.values())
+    for _ in range(3):
+        list(kb.aliases())
+    assert sum(len(v) for v in kb._by_country.values()) == before

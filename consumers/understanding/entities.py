@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from .entity_links import link_acronyms, link_people, norm_key
-from .gazetteer import ORG_NAMES
+from .gazetteer import EPONYM_ORGS, ORG_NAMES
 from .genders import FEMALE_NAMES, MALE_NAMES
 from .model import Entity, Mention
 from .name_shapes import (
@@ -75,7 +75,7 @@ def raw_candidates(doc, layout_text: str | None = None) -> list[_Cand]:
             fixed = _PLACE_LABEL.get(text)
             if fixed and text not in _AMBIGUOUS and label in {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}:
                 label = fixed
-            if label == "ORG" and _given_name_first(span) and text not in ORG_NAMES:
+            if label == "ORG" and _given_name_first(span) and text not in EPONYM_ORGS:
                 label = "PERSON"  # "Sandra Torres" read as an organisation
             if label == "ORG" and len(span) == 1 and span[0].lower_ in _ORG_WORDS:
                 continue  # "Party" alone

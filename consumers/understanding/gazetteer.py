@@ -218,5 +218,13 @@ Texaco Gazprom Lukoil Aeroflot Lufthansa Alitalia Iberia KLM Qantas Ericsson Nok
 Renault Peugeot Citroen Volvo Saab Benetton Ferrari McLaren
 """.split())
 
+# Firms and brands named after a person, which a given name first must not make a person.
+EPONYM_ORGS = frozenset({
+    "Morgan Stanley", "Charles Schwab", "John Lewis", "Hugo Boss", "Ralph Lauren", "Louis Vuitton",
+    "Marie Claire", "Paul Smith", "John Deere", "Henry Schein", "Jack Daniel", "Ben Sherman", "Harvey Nichols",
+    "Victoria Secret", "Thomas Cook", "Arthur Andersen", "Ernst Young", "Anna Sui", "Christian Dior",
+    "Pierre Cardin", "Kenneth Cole", "Michael Kors", "Daniel Wellington", "George Weston", "David Jones",
+})
+
 # Acronyms that are also ordinary words or initials in capitalised copy: relabel only.
 ORG_NAMES_NO_RULER = frozenset({"WHO", "AP", "Fed", "Shell", "ETA", "SEC", "ANC", "ICC", "UN"})

@@ -206,3 +206,9 @@ def test_a_paywall_promotion_and_a_logo_line_are_furniture():
     assert is_furniture("Unlimited access to premium stories for as low as $12.95 /mo.")
     assert is_furniture("Get It Now")
     assert is_furniture("Norvale Star-Advertiser logo")
+
+
+def test_a_firm_named_after_a_person_stays_a_firm(analyzer):
+    # "Morgan" is a given name; the eponym list keeps the bank an ORG
+    a = analyzer.analyse("", "Shares of Morgan Stanley rose 2 percent on Monday, analysts at Morgan Stanley said.")
+    assert ("Morgan Stanley", "ORG") in {(e.canonical, e.label) for e in a.entities}

@@ -229,7 +229,8 @@ def _is_caption(body: str, start: int, end: int) -> bool:
     "Getty Images"), or it comes again within three lines with a credit between ("Jan Doe",
     "Getty Images"; a lead a page repeats has none)."""
     line = body[start:end].strip()
-    nxt = [body[end + s:end + e].strip() for s, e in _lines(body[end:], 600) if body[end + s:end + e].strip()][:3]
+    nxt = [body[end + s:end + e].strip() for s, e in _lines(body[end:end + 600], 600)
+           if body[end + s:end + e].strip()][:3]
     if not nxt:
         return False
     if _CREDIT.search(nxt[0]) and len(nxt[0]) <= 60:
@@ -250,15 +251,19 @@ _APPEAL_LINES = 8
 _TEASER_LINK = re.compile(r"(?:read more|read full story|full story|continue reading|more)\W*", re.IGNORECASE)
 
 
+_DATE_IN = re.compile(_DATE, re.IGNORECASE)
+
+
 def _is_fragment(line: str) -> bool:
     """Too short for running text: "broken clouds", "30°C / 30°C", "No Image"."""
     return len(_WORD.findall(line)) < 4 and not re.search(r"[.!?\"\u201d]\s*$", line.strip()) \
-        and not is_dateline_line(line) and not re.search(_DATE, line, re.IGNORECASE)  # "NEW YORK 1996-08-30"
+        and not is_dateline_line(line) and not _DATE_IN.search(line)  # "NEW YORK 1996-08-30"
 
 
 def _is_teaser(body: str, end: int) -> bool:
     """A related story's headline: the next line is its "Read more" link."""
-    nxt = next((body[end + a:end + b].strip() for a, b in _lines(body[end:], 400) if body[end + a:end + b].strip()), "")
+    nxt = next((body[end + a:end + b].strip() for a, b in _lines(body[end:end + 400], 400)
+                if body[end + a:end + b].strip()), "")
     return bool(_TEASER_LINK.fullmatch(nxt))
 
 

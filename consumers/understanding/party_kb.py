@@ -121,6 +121,7 @@ class PartyKB:
     _exact: dict[str, dict[str, list[Entry]]] = field(default_factory=dict, repr=False)
     _spelled: dict[str, list[Entry]] = field(default_factory=dict, repr=False)  # people only
     _by_country: dict[str, list[tuple[str, Entry]]] = field(default_factory=dict, repr=False)  # parties
+    _countries: frozenset[str] = field(default=frozenset(), init=False, repr=False)  # read per story: built once
 
     def __post_init__(self) -> None:
         for entry in self.people:
@@ -128,6 +129,7 @@ class PartyKB:
                 bucket = self._spelled.setdefault(spelling_key(alias), [])
                 if entry not in bucket:
                     bucket.append(entry)
+        self._countries = frozenset(e.country for e in (*self.parties, *self.people))
         for entry in self.parties:
             self._by_country.setdefault(key(entry.country), []).extend(
                 (key(a), entry) for a in (entry.name, *entry.aliases))
@@ -221,8 +223,8 @@ class PartyKB:
                         seen.add(row)
                         yield row
 
-    def countries(self) -> set[str]:
-        return {e.country for e in (*self.parties, *self.people)}
+    def countries(self) -> frozenset[str]:
+        return self._countries
 
     @property
     def version(self) -> str:
@@ -264,7 +266,7 @@ class _StoryKB:
             None if country else self._kb.role_of_person(text, on, self._country))
 
 
-def story_country(mentions, countries: set[str]) -> str | None:
+def story_country(mentions, countries: frozenset[str]) -> str | None:
     """The country a story names most often among its places (first named on a tie)."""
     seen: dict[str, int] = {}
     for m in mentions:

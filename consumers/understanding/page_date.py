@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_MONTHS = {m: n for n, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+# Month names and their short forms ("Sept." too), by number; the frame rules read them too.
+MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())} | {"sept": 9})
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _FORMS = (
     (re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"), ("y", "m", "d")),
@@ -31,7 +33,7 @@ def _parse(line: str) -> dt.date | None:
         if m is None:
             continue
         parts = dict(zip(order, m.groups()))
-        month = _MONTHS[parts["b"][:3].lower()] if "b" in parts else int(parts["m"])
+        month = MONTHS[parts["b"][:3].lower()] if "b" in parts else int(parts["m"])
         try:
             return dt.date(int(parts["y"]), month, int(parts["d"]))
         except ValueError:

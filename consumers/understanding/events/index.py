@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from ..model import Mention, Sentence
+from ..page_date import MONTHS
 from ..party_kb import PartyKB
 from ..watchlist import Watchlist
 from .lexicon import LEMMA_FIX
@@ -26,11 +27,6 @@ def lemma(tok) -> str:
     return LEMMA_FIX.get(low, tok.lemma_.lower())
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())} | {"sept": 9})
-
-
 def _calendar(ent) -> tuple[int | None, int | None]:
     """(year, month) named in a DATE entity, each None when absent."""
     year = month = None
@@ -38,7 +34,7 @@ def _calendar(ent) -> tuple[int | None, int | None]:
         if t.text.isdigit() and len(t.text) == 4:
             year = int(t.text)
         elif month is None:
-            month = _MONTHS.get(t.lower_.rstrip("."))
+            month = MONTHS.get(t.lower_.rstrip("."))
     return year, month
 
 
